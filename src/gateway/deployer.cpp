@@ -1,0 +1,142 @@
+#include "gateway/deployer.hpp"
+
+#include "core/definition/parse.hpp"
+#include "endpoints/http_proxy/proxy_api.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace gantry {
+namespace fs = std::filesystem;
+
+namespace {
+
+bool read_text(const std::string& file, std::string& out) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  out = buf.str();
+  return true;
+}
+
+std::vector<std::pair<std::string, std::string>> host_paths(const ApiDefinition& def) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& listener : def.listeners) {
+    if (listener.type != ListenerType::http) continue;
+    for (const auto& p : listener.paths) out.emplace_back(p.host, p.path);
+  }
+  return out;
+}
+
+}  // namespace
+
+Deployer::Deployer(const Registry& registry, std::size_t workers, boost::asio::io_context& control)
+    : registry_(registry), workers_(workers), control_(control), current_(std::make_shared<const GatewaySnapshot>()) {}
+
+std::shared_ptr<const DeployedApi> Deployer::build(const std::string& source, const std::string& text,
+                                                   std::size_t& problems) {
+  Diagnostics diag;
+  auto def = load_definition(text, registry_, diag);
+  std::shared_ptr<http_proxy::ProxyApi> proxy;
+  if (def && def->type == ApiType::proxy) proxy = http_proxy::ProxyApi::create(def, workers_, diag);
+  else if (def) diag.error("$.type", "message APIs cannot be served yet by this gateway");
+  for (const auto& p : diag.problems()) {
+    if (p.severity == Problem::Severity::error) {
+      spdlog::error("{}: {}: {}", source, p.path, p.message);
+      ++problems;
+    } else {
+      spdlog::warn("{}: {}: warning: {}", source, p.path, p.message);
+    }
+  }
+  if (diag.has_errors() || !def) return nullptr;
+  auto api = std::make_shared<DeployedApi>();
+  api->definition = std::move(def);
+  api->proxy = std::move(proxy);
+  api->source = source;
+  return api;
+}
+
+std::size_t Deployer::load_directory(const std::string& dir) {
+  std::size_t problems = 0;
+  std::error_code ec;
+  std::vector<std::string> files;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".json") files.push_back(entry.path().string());
+  }
+  if (ec) {
+    spdlog::error("apis.dir '{}': {}", dir, ec.message());
+    return 1;
+  }
+  std::sort(files.begin(), files.end());
+
+  std::map<std::string, Entry> next;
+  for (const auto& file : files) {
+    auto old = by_source_.find(file);
+    std::string text;
+    if (!read_text(file, text)) {
+      spdlog::error("{}: cannot read", file);
+      ++problems;
+      if (old != by_source_.end()) next[file] = old->second;
+      continue;
+    }
+    if (old != by_source_.end() && old->second.text == text) {
+      next[file] = old->second;
+      continue;
+    }
+    if (auto api = build(file, text, problems)) {
+      next[file] = Entry{std::move(text), std::move(api)};
+    } else if (old != by_source_.end()) {
+      spdlog::warn("{}: keeping the previously deployed version of API '{}'", file, old->second.api->definition->id);
+      next[file] = old->second;
+    }
+  }
+  std::vector<std::string> order;
+  for (const auto& source : order_)
+    if (next.count(source)) order.push_back(source);
+  for (const auto& file : files)
+    if (next.count(file) && std::find(order.begin(), order.end(), file) == order.end()) order.push_back(file);
+
+  auto snapshot = std::make_shared<GatewaySnapshot>();
+  std::set<std::string> ids;
+  std::vector<std::string> accepted;
+  for (const auto& source : order) {
+    const auto& api = next[source].api;
+    const auto& def = *api->definition;
+    std::optional<std::string> conflict;
+    if (ids.count(def.id)) conflict = "an API with id '" + def.id + "' is already deployed";
+    else conflict = snapshot->routes.add(api, def.id, host_paths(def));
+    if (conflict) {
+      spdlog::error("{}: API '{}' refused: {}", source, def.id, *conflict);
+      ++problems;
+      continue;
+    }
+    ids.insert(def.id);
+    snapshot->apis.push_back(api);
+    accepted.push_back(source);
+  }
+  for (const auto& source : accepted) {
+    auto old = by_source_.find(source);
+    const bool fresh = old == by_source_.end() || old->second.api != next[source].api;
+    if (fresh) {
+      const auto& api = next[source].api;
+      if (api->proxy) api->proxy->start_health_checks(control_);
+      spdlog::info("deployed API '{}' ({}) from {}", api->definition->id, api->definition->name, source);
+    }
+  }
+  std::map<std::string, Entry> kept;
+  for (const auto& source : accepted) kept[source] = next[source];
+  for (const auto& [source, entry] : by_source_)
+    if (!kept.count(source)) spdlog::info("retired API '{}' ({})", entry.api->definition->id, source);
+  by_source_ = std::move(kept);
+  order_ = std::move(accepted);
+  current_.store(std::move(snapshot), std::memory_order_release);
+  return problems;
+}
+
+}  // namespace gantry

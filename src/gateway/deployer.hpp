@@ -1,0 +1,45 @@
+// Turns validated definitions into live APIs: builds their runtimes, claims their routes, and publishes a new
+// immutable snapshot. Requests in flight keep the snapshot they started with.
+#pragma once
+
+#include "core/registry/registry.hpp"
+#include "gateway/deployed_api.hpp"
+
+#include <boost/asio/io_context.hpp>
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace gantry {
+
+class Deployer {
+ public:
+  // Health checks and other background services run on `control`.
+  Deployer(const Registry& registry, std::size_t workers, boost::asio::io_context& control);
+
+  std::shared_ptr<const GatewaySnapshot> snapshot() const { return current_.load(std::memory_order_acquire); }
+
+  // Deploys every *.json in `dir` and retires APIs whose file is gone. An unchanged file keeps its running API
+  // (pools, health state); an invalid file is reported and the previous version of its API keeps serving.
+  // Returns the number of problems reported.
+  std::size_t load_directory(const std::string& dir);
+
+ private:
+  struct Entry {
+    std::string text;  // the file as last deployed, to detect changes
+    std::shared_ptr<const DeployedApi> api;
+  };
+  std::shared_ptr<const DeployedApi> build(const std::string& source, const std::string& text, std::size_t& problems);
+
+  const Registry& registry_;
+  std::size_t workers_;
+  boost::asio::io_context& control_;
+  std::map<std::string, Entry> by_source_;
+  std::vector<std::string> order_;  // sources in deployment order: earlier deployments keep contested paths
+  std::atomic<std::shared_ptr<const GatewaySnapshot>> current_;
+};
+
+}  // namespace gantry

@@ -1,0 +1,101 @@
+#include "gateway/exchange.hpp"
+
+#include "core/definition/model.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+namespace gantry {
+namespace asio = boost::asio;
+
+bool Exchange::has_body() const {
+  const auto& req = parser.get();
+  if (req.chunked()) return true;
+  auto length = parser.content_length();
+  return length && *length > 0;
+}
+
+namespace {
+
+// The media types the client accepts, in the order written ("application/json", "*/*", ...).
+std::vector<std::string_view> accepted_types(std::string_view accept) {
+  std::vector<std::string_view> types;
+  while (!accept.empty()) {
+    auto comma = accept.find(',');
+    auto item = accept.substr(0, comma);
+    item = item.substr(0, item.find(';'));
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (!item.empty()) types.push_back(item);
+    accept = comma == std::string_view::npos ? std::string_view{} : accept.substr(comma + 1);
+  }
+  return types;
+}
+
+const ResponseTemplate* find_template(const ApiDefinition* api, const ErrorInfo& info, std::string_view accept) {
+  if (!api || api->response_templates.empty()) return nullptr;
+  for (std::string_view key : {info.key, info.parent_key}) {
+    if (key.empty()) continue;
+    auto it = api->response_templates.find(std::string(key));
+    if (it == api->response_templates.end()) continue;
+    for (auto type : accepted_types(accept)) {
+      auto t = it->second.find(std::string(type));
+      if (t != it->second.end()) return &t->second;
+    }
+    if (auto t = it->second.find("*/*"); t != it->second.end()) return &t->second;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+asio::awaitable<void> write_error(Exchange& ex, GatewayErrc error) {
+  const ErrorInfo& info = describe(error);
+  http::response<http::string_body> res;
+  res.version(11);
+  const auto& req = ex.parser.get();
+  if (const ResponseTemplate* t = find_template(ex.api, info, req[http::field::accept])) {
+    res.result(t->status ? t->status : info.status);
+    for (const auto& [name, value] : t->headers) res.set(name, value);
+    res.body() = t->body;
+  } else {
+    res.result(info.status);
+    res.set(http::field::content_type, "application/json");
+    boost::json::object body{{"message", info.message}, {"http_status_code", info.status}};
+    res.body() = boost::json::serialize(body);
+  }
+  add_tracking_headers(ex, res);
+  // An unread request body would be taken for the next request: close instead of reading it.
+  if (!ex.parser.is_done() && ex.has_body()) ex.keep_alive = false;
+  res.keep_alive(ex.keep_alive && req.keep_alive());
+  if (!res.keep_alive()) ex.keep_alive = false;
+  if (ex.head()) res.content_length(res.body().size());
+  res.prepare_payload();
+  ex.status = res.result_int();
+  ex.error_key = std::string(info.key);
+  ex.response_started = true;
+  auto [ec, n] = ex.head() ? co_await [&]() -> asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> {
+    http::response_serializer<http::string_body> sr{res};
+    co_return co_await http::async_write_header(ex.client, sr, asio::as_tuple(asio::use_awaitable));
+  }()
+                           : co_await http::async_write(ex.client, res, asio::as_tuple(asio::use_awaitable));
+  ex.bytes_out += n;
+  if (ec) ex.keep_alive = false;
+}
+
+asio::awaitable<bool> send_continue_if_expected(Exchange& ex) {
+  if (ex.continue_sent) co_return true;
+  auto expect = ex.parser.get()[http::field::expect];
+  if (expect.size() != 12 || !boost::beast::iequals(expect, "100-continue")) co_return true;
+  ex.continue_sent = true;
+  static constexpr std::string_view line = "HTTP/1.1 100 Continue\r\n\r\n";
+  auto [ec, n] = co_await asio::async_write(ex.client, asio::buffer(line), asio::as_tuple(asio::use_awaitable));
+  co_return !ec;
+}
+
+}  // namespace gantry

@@ -1,0 +1,71 @@
+// One request/response exchange on a client connection: what the HTTP session hands to the API's handler.
+#pragma once
+
+#include "core/config/config.hpp"
+#include "gateway/errors.hpp"
+#include "net/flex_stream.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/parser.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace gantry {
+
+struct ApiDefinition;
+
+namespace http = boost::beast::http;
+using RequestParser = http::request_parser<http::buffer_body>;
+
+struct Exchange {
+  net::FlexStream& client;
+  boost::beast::flat_buffer& client_buffer;
+  RequestParser& parser;  // the request header has been read; the body (if any) has not
+  const GatewayConfig& config;
+  std::size_t worker = 0;  // index of the io thread this connection lives on
+  boost::asio::ip::tcp::endpoint remote;
+  std::chrono::steady_clock::time_point started;
+
+  std::string request_id;
+  std::string transaction_id;
+  std::string path;            // request path, without the query
+  std::string query;           // without '?'
+  std::string context_path;    // the matched listener path, e.g. "/test"
+  std::string remaining_path;  // path after the context path, e.g. "/foo" ("" when none)
+  const ApiDefinition* api = nullptr;
+
+  bool keep_alive = true;        // false = the connection closes after this exchange
+  bool continue_sent = false;
+  bool response_started = false; // once true, an error can only be signalled by closing the connection
+
+  // For the access log.
+  unsigned status = 0;
+  std::uint64_t bytes_in = 0;
+  std::uint64_t bytes_out = 0;
+  std::string endpoint;  // which backend served it
+  std::string error_key;
+
+  bool head() const { return parser.get().method() == http::verb::head; }
+  bool has_body() const;
+};
+
+// Writes a gateway error (JSON body, or the API's response template) with the request/transaction id headers.
+boost::asio::awaitable<void> write_error(Exchange& ex, GatewayErrc error);
+
+// Sends "100 Continue" when the client asked for it and it has not been sent yet; false if the write failed.
+boost::asio::awaitable<bool> send_continue_if_expected(Exchange& ex);
+
+// Adds X-Gravitee-Transaction-Id / X-Gravitee-Request-Id to a response header.
+template <class Fields>
+void add_tracking_headers(const Exchange& ex, Fields& fields) {
+  fields.set("X-Gravitee-Transaction-Id", ex.transaction_id);
+  fields.set("X-Gravitee-Request-Id", ex.request_id);
+}
+
+}  // namespace gantry
