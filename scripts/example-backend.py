@@ -126,7 +126,10 @@ def main():
     parser.add_argument("--port", type=int, default=8090)
     parser.add_argument("--quiet", action="store_true", help="no access log on stderr")
     args = parser.parse_args()
-    server = ThreadingHTTPServer((args.host, args.port), Handler)
+    try:
+        server = ThreadingHTTPServer((args.host, args.port), Handler)
+    except OSError as e:
+        raise SystemExit(f"example backend: cannot listen on {args.host}:{args.port}: {e.strerror}")
     server.daemon_threads = True
     server.quiet = args.quiet
     print(f"example backend listening on http://{args.host}:{args.port}", flush=True)

@@ -4,7 +4,7 @@
 # its state under build/services/. `start` writes build/services.env for tests and tools to read.
 #
 #   scripts/services.sh start            start what is not running yet (already running -> no-op)
-#   scripts/services.sh stop             stop what start started
+#   scripts/services.sh stop             stop every service recorded under build/services/
 #   scripts/services.sh status           one line per service
 #   scripts/services.sh run -- CMD...    start, run CMD with services.env exported, then stop what this call started
 set -Eeuo pipefail

@@ -7,6 +7,8 @@
 #
 # Knobs (environment): DURATION=10 WARMUP=2 ROUNDS=3 CONNECTIONS=64 WRK_THREADS=1
 #                      PROXY_CPUS BACKEND_CPUS LOAD_CPUS (taskset lists; defaults below), OUT=docs/benchmarks.md
+#                      PROFILE=1: after the measured rounds, one more Gantry run under `perf record` (not counted);
+#                      call graph in .run/gantry.perf.data, top functions in .run/gantry-profile.txt
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -185,6 +187,27 @@ for round in $(seq "$ROUNDS"); do
     log "round $round $t: $(awk '/Requests\/sec/ {print $2}' "$run/wrk-$t-$round.txt") req/s"
   done
 done
+
+# Profiled apart from the measured rounds: perf's sampling costs the gateway CPU and would skew its figures.
+if [ "${PROFILE:-0}" = 1 ] && [ -n "$gantry_pid" ]; then
+  if command -v perf >/dev/null; then
+    log "profiling Gantry for ${DURATION} s (perf record -g)"
+    perf record -F 999 -g -p "$gantry_pid" -o "$run/gantry.perf.data" -- sleep "$DURATION" 2>"$run/perf.err" &
+    perf_pid=$!
+    taskset -c "$LOAD_CPUS" wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" "$(url_of gantry)" >/dev/null
+    wait "$perf_pid" || true
+    {
+      echo "# where Gantry's CPU went, by shared object"
+      perf report -i "$run/gantry.perf.data" --stdio --no-children -g none --sort dso 2>/dev/null | grep -v '^#' | grep -v '^$'
+      echo "# hottest functions (self time)"
+      perf report -i "$run/gantry.perf.data" --stdio --no-children -g none --sort dso,symbol --percent-limit 0.3 \
+        2>/dev/null | grep -v '^#' | grep -v '^$' | cut -c1-220 | sed 's/ *$//'
+    } >"$run/gantry-profile.txt" || true
+    log "profile: $run/gantry-profile.txt (full: perf report -i $run/gantry.perf.data)"
+  else
+    log "PROFILE=1 but perf is missing (apt-get install linux-perf)"
+  fi
+fi
 
 : >"$run/rss.tsv"
 for t in "${targets[@]}"; do printf '%s\t%s\n' "$t" "$(peak_rss_kb "$(pid_of "$t")")" >>"$run/rss.tsv"; done

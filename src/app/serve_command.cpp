@@ -32,19 +32,22 @@ int run_serve(const std::string& config_path, char** environ) {
   const std::size_t threads = config.gateway.threads > 0
                                   ? static_cast<std::size_t>(config.gateway.threads)
                                   : std::max(1u, std::thread::hardware_concurrency());
-  boost::asio::io_context control;
-  Deployer deployer(registry, threads, control);
-  if (!config.apis_dir.empty()) deployer.load_directory(config.apis_dir);
+  // Owned through pointers so they can be torn down in a safe order: sockets must go before their io_context,
+  // and a proxy API owns pooled sockets of every io thread.
+  auto control = std::make_unique<boost::asio::io_context>(1);
+  auto deployer = std::make_unique<Deployer>(registry, threads, *control);
+  if (!config.apis_dir.empty()) deployer->load_directory(config.apis_dir);
 
-  Server server(config.gateway, deployer, threads);
+  auto server = std::make_unique<Server>(config.gateway, *deployer, threads);
   try {
-    server.start();
+    server->start();
   } catch (const std::exception& e) {
     spdlog::critical("{}", e.what());
     return 1;
   }
 
-  boost::asio::signal_set signals(control, SIGINT, SIGTERM, SIGHUP);
+  bool drained = true;
+  boost::asio::signal_set signals(*control, SIGINT, SIGTERM, SIGHUP);
   std::function<void(const boost::system::error_code&, int)> on_signal = [&](const boost::system::error_code& ec,
                                                                               int signo) {
     if (ec) return;
@@ -53,7 +56,7 @@ int run_serve(const std::string& config_path, char** environ) {
         spdlog::info("SIGHUP: no apis.dir configured, nothing to reload");
       } else {
         spdlog::info("SIGHUP: reloading {}", config.apis_dir);
-        const auto problems = deployer.load_directory(config.apis_dir);
+        const auto problems = deployer->load_directory(config.apis_dir);
         spdlog::info("reload done ({} problems)", problems);
       }
       signals.async_wait(on_signal);
@@ -61,11 +64,20 @@ int run_serve(const std::string& config_path, char** environ) {
     }
     spdlog::info("{}: draining (up to {} ms)", signo == SIGTERM ? "SIGTERM" : "SIGINT",
                  config.gateway.drain_timeout.count());
-    server.shutdown();
-    control.stop();
+    drained = server->shutdown();
+    control->stop();
   };
   signals.async_wait(on_signal);
-  control.run();
+  control->run();
+  if (!drained) {
+    // Exchanges still hold sockets of several io threads: skip teardown, the kernel closes everything.
+    spdlog::default_logger()->flush();
+    std::_Exit(0);
+  }
+  signals.cancel();
+  control.reset();   // health-check probes release their hold on APIs
+  deployer.reset();  // APIs and their pooled connections, while every io_context still exists
+  server.reset();
   return 0;
 }
 

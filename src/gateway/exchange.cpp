@@ -72,13 +72,14 @@ asio::awaitable<void> write_error(Exchange& ex, GatewayErrc error) {
   add_tracking_headers(ex, res);
   // An unread request body would be taken for the next request: close instead of reading it.
   if (!ex.parser.is_done() && ex.has_body()) ex.keep_alive = false;
-  res.keep_alive(ex.keep_alive && req.keep_alive());
+  res.keep_alive(ex.keep_alive && req.keep_alive() && !ex.draining());
   if (!res.keep_alive()) ex.keep_alive = false;
   if (ex.head()) res.content_length(res.body().size());
   res.prepare_payload();
   ex.status = res.result_int();
   ex.error_key = std::string(info.key);
   ex.response_started = true;
+  ex.client.tcp().expires_after(ex.config.keepalive_idle_timeout);
   auto [ec, n] = ex.head() ? co_await [&]() -> asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> {
     http::response_serializer<http::string_body> sr{res};
     co_return co_await http::async_write_header(ex.client, sr, asio::as_tuple(asio::use_awaitable));

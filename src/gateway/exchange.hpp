@@ -11,6 +11,7 @@
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/parser.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -31,6 +32,7 @@ struct Exchange {
   std::size_t worker = 0;  // index of the io thread this connection lives on
   boost::asio::ip::tcp::endpoint remote;
   std::chrono::steady_clock::time_point started;
+  const std::atomic<bool>* gateway_draining = nullptr;  // set on SIGTERM: finish this exchange, then close
 
   std::string request_id;
   std::string transaction_id;
@@ -51,6 +53,7 @@ struct Exchange {
   std::string endpoint;  // which backend served it
   std::string error_key;
 
+  bool draining() const { return gateway_draining && gateway_draining->load(std::memory_order_relaxed); }
   bool head() const { return parser.get().method() == http::verb::head; }
   bool has_body() const;
 };

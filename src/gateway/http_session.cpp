@@ -8,6 +8,8 @@
 #include "gateway/worker.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/read.hpp>
 
@@ -17,6 +19,7 @@
 namespace gantry {
 namespace asio = boost::asio;
 using boost::system::error_code;
+using namespace asio::experimental::awaitable_operators;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
@@ -101,10 +104,11 @@ asio::awaitable<void> serve_connection(Server::Worker& worker, asio::ip::tcp::so
   }
 
   boost::beast::flat_buffer buffer;
-  for (;;) {
+  asio::steady_timer header_deadline(stream->get_executor());
+  for (bool first = true;; first = false) {
     if (worker.draining) break;
     if (buffer.size() == 0) {  // idle between requests: wait for the next one's first bytes
-      stream->tcp().expires_after(config.keepalive_idle_timeout);
+      stream->tcp().expires_after(first ? config.request_header_timeout : config.keepalive_idle_timeout);
       worker.idle.insert(&*stream);
       auto [rec, n] = co_await stream->async_read_some(buffer.prepare(16 * 1024), use_tuple);
       worker.idle.erase(&*stream);
@@ -114,9 +118,16 @@ asio::awaitable<void> serve_connection(Server::Worker& worker, asio::ip::tcp::so
     RequestParser parser;
     parser.header_limit(static_cast<std::uint32_t>(std::min<std::uint64_t>(config.max_header_bytes, UINT32_MAX)));
     parser.body_limit(config.max_body_bytes);
-    stream->tcp().expires_after(config.request_header_timeout);
-    auto [rec, n] = co_await http::async_read_header(*stream, buffer, parser, use_tuple);
-    Exchange ex{*stream, buffer, parser, config, worker.index, remote, std::chrono::steady_clock::now()};
+    const auto started = std::chrono::steady_clock::now();
+    // A separate deadline rather than the stream's own timeout: that one closes the socket, and a slow client
+    // is owed its 408 before we close.
+    stream->tcp().expires_never();
+    header_deadline.expires_after(config.request_header_timeout);
+    auto outcome = co_await (http::async_read_header(*stream, buffer, parser, use_tuple) ||
+                             header_deadline.async_wait(use_tuple));
+    const error_code rec = outcome.index() == 0 ? std::get<0>(std::get<0>(outcome))
+                                                : error_code(boost::beast::error::timeout);
+    Exchange ex{*stream, buffer, parser, config, worker.index, remote, started, &worker.draining};
     if (rec) {
       auto error = header_error(rec);
       if (!error) co_return stream->close();

@@ -87,7 +87,7 @@ void Server::start() {
                config_.host, config_.port, workers_.size());
 }
 
-void Server::shutdown() {
+bool Server::shutdown() {
   draining_.store(true);
   for (auto& w : workers_) {
     asio::post(w->ioc, [&worker = *w] {
@@ -104,12 +104,14 @@ void Server::shutdown() {
   };
   while (busy() > 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  if (int left = busy(); left > 0) spdlog::warn("drain deadline reached with {} connections open; closing them", left);
+  const int left = busy();
+  if (left > 0) spdlog::warn("drain deadline reached with {} connections open; closing them", left);
   for (auto& w : workers_) {
     w->ioc.stop();
     if (w->thread.joinable()) w->thread.join();
   }
   spdlog::info("gateway stopped");
+  return left == 0;
 }
 
 }  // namespace gantry

@@ -23,8 +23,8 @@ class Server {
   void start();
 
   // Stops accepting, closes idle keep-alive connections, lets in-flight exchanges finish until the drain deadline,
-  // then stops the threads. Blocks until done.
-  void shutdown();
+  // then stops the threads. Blocks until done. False when the deadline cut some exchanges off.
+  bool shutdown();
 
   std::size_t threads() const { return workers_.size(); }
 

@@ -92,7 +92,8 @@ def test_chunked_body_too_large_is_413(gw):
     assert_still_serving(gw)
 
 
-@pytest.mark.parametrize("partial", [b"GET /a/x HT", b"GET /a/x HTTP/1.1\r\nHost: gw.test\r\nX-Half: "])
+@pytest.mark.parametrize("partial", [b"GET /a/x HT", b"GET /a/x HTTP/1.1\r\nHost: gw.test\r\nX-Half: "],
+                         ids=["half-request-line", "half-headers"])
 def test_slow_client_gets_408_then_close(gw, slow, partial):
     with Conn(gw.port, timeout=10 * slow) as conn:
         conn.send(partial)
@@ -118,7 +119,7 @@ def test_slow_client_does_not_block_others(gw, slow):
     b"GET /a/x HTTP/1.1\r\nHost: gw.test\r\nheader line without colon\r\n\r\n",
     b"GET /a/x HTTP/1.1\r\nHost: gw.test\r\nContent-Length: twelve\r\n\r\n",
     b"\x00\x01\x02\x03 / HTTP/1.1\r\n\r\n",
-])
+], ids=["not-http", "header-without-colon", "non-numeric-content-length", "binary-method"])
 def test_malformed_request_is_400(gw, garbage):
     with Conn(gw.port) as conn:
         conn.send(garbage)

@@ -54,7 +54,7 @@ TEST(DefinitionTopLevel, ReportsEveryProblemAtOnce) {
             (std::vector<std::string>{
                 "$: missing required field 'name'",
                 "$.listeners[0].entrypoints[0].type: unknown entrypoint type 'htp-proxy' (did you mean 'http-proxy'? "
-                "known: http-get, http-post, http-proxy, sse, websocket, webhook)",
+                "known: http-get, http-post, http-proxy, sse, webhook, websocket)",
                 "$.endpointGroups[0].endpoints[0].weight: expected an integer"}));
 }
 
@@ -68,7 +68,7 @@ TEST(DefinitionTopLevel, UnknownEntrypointMessageMatchesTheContract) {
   EXPECT_FALSE(r.api);
   EXPECT_EQ(lines(r.diag), std::vector<std::string>{
                                "$.listeners[0].entrypoints[0].type: unknown entrypoint type 'sse2' (did you mean "
-                               "'sse'? known: http-get, http-post, sse, websocket, webhook)"});
+                               "'sse'? known: http-get, http-post, sse, webhook, websocket)"});
 }
 
 TEST(DefinitionTopLevel, EmptyRegistrySaysKnownNone) {

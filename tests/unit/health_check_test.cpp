@@ -174,7 +174,8 @@ TEST(StatusAssertion, BracesAndSpacesAreOptional) {
 }
 
 TEST(StatusAssertion, AnythingElseIsRefused) {
-  const std::string suffix = "': only '#response.status <op> <number>' is supported until the expression language lands";
+  const std::string suffix =
+      "': only '#response.status <op> <number>' is supported until the expression language lands";
   for (std::string_view text : {"{#response.status == 200 && #response.status != 0}", "{#response.status = 200}",
                                 "{#response.status == '200'}", "{#response.status == 200", "#response.status == 200}",
                                 "{#response.status}", "{#response.contentJson.status == 'green'}", "{}",

@@ -24,7 +24,7 @@ TEST(Registry, LooksUpEachKindByType) {
 TEST(Registry, TypeListsAreSorted) {
   auto r = make_test_registry();
   EXPECT_EQ(r->entrypoint_types(),
-            (std::vector<std::string>{"http-get", "http-post", "http-proxy", "sse", "websocket", "webhook"}));
+            (std::vector<std::string>{"http-get", "http-post", "http-proxy", "sse", "webhook", "websocket"}));
   EXPECT_EQ(r->endpoint_types(), (std::vector<std::string>{"http-proxy", "kafka", "mock"}));
   EXPECT_EQ(r->policy_types(), (std::vector<std::string>{"message-filtering", "rate-limit", "transform-headers"}));
   EXPECT_EQ(r->service_types(), std::vector<std::string>{"http-health-check"});

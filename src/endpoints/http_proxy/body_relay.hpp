@@ -1,7 +1,9 @@
 // Moves an HTTP body from a parser on one stream to a serializer on another in fixed-size chunks, so no body is
-// ever held whole in memory (Beast's relay pattern with buffer_body). Internal to the http-proxy endpoint.
+// ever held whole in memory (Beast's relay pattern with buffer_body), optionally decompressing it on the way.
+// Internal to the http-proxy endpoint.
 #pragma once
 
+#include "endpoints/http_proxy/inflater.hpp"
 #include "net/flex_stream.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -15,56 +17,81 @@
 
 #include <array>
 #include <chrono>
+#include <memory>
 
 namespace gantry::http_proxy {
 
 struct RelayResult {
-  boost::system::error_code read_error;   // from the source (client or backend)
+  boost::system::error_code read_error;   // from the source (client or backend), or corrupt compressed data
   boost::system::error_code write_error;  // from the destination
-  std::uint64_t bytes = 0;
+  std::uint64_t bytes = 0;                // body bytes written
 };
 
-// `parser` has read its header already; `serializer` has written its header already, and serialises a message
-// whose buffer_body is `body` (the caller points both at the same message or copies as needed).
+// Writes one piece of body through the serializer; `more` = false ends the body.
+template <class Serializer, class Body>
+boost::asio::awaitable<boost::system::error_code> write_piece(net::FlexStream& to, Serializer& serializer, Body& body,
+                                                              char* data, std::size_t size, bool more,
+                                                              std::chrono::milliseconds timeout) {
+  namespace http = boost::beast::http;
+  body.data = data;
+  body.size = size;
+  body.more = more;
+  to.tcp().expires_after(timeout);
+  auto [ec, n] = co_await http::async_write(to, serializer, boost::asio::as_tuple(boost::asio::use_awaitable));
+  if (ec == http::error::need_buffer) ec = {};
+  co_return ec;
+}
+
+// `parser` has read its header already; `serializer` has written its header already and serialises a message
+// whose buffer_body is `body` (it may be the parser's own message). With an `inflater`, what is written is the
+// decompressed body.
 template <class Parser, class Serializer, class Body>
 boost::asio::awaitable<RelayResult> relay_body(net::FlexStream& from, boost::beast::flat_buffer& from_buffer,
                                                Parser& parser, net::FlexStream& to, Serializer& serializer,
                                                Body& body, std::chrono::milliseconds read_timeout,
-                                               std::chrono::milliseconds write_timeout) {
+                                               std::chrono::milliseconds write_timeout,
+                                               Inflater* inflater = nullptr) {
   namespace asio = boost::asio;
   namespace http = boost::beast::http;
-  constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
-  std::array<char, 64 * 1024> chunk;
+  constexpr std::size_t chunk_size = 64 * 1024;
+  std::array<char, chunk_size> chunk;
+  std::unique_ptr<std::array<char, chunk_size>> inflated;
+  if (inflater) inflated = std::make_unique<std::array<char, chunk_size>>();
   auto& in = parser.get().body();
   RelayResult result;
-  while (!parser.is_done() || !serializer.is_done()) {
-    if (!parser.is_done()) {
-      in.data = chunk.data();
-      in.size = chunk.size();
-      from.tcp().expires_after(read_timeout);
-      auto [ec, n] = co_await http::async_read(from, from_buffer, parser, use_tuple);
-      if (ec == http::error::need_buffer) ec = {};
-      if (ec) {
-        result.read_error = ec;
-        co_return result;
-      }
-      body.size = chunk.size() - in.size;
-      body.data = chunk.data();
-      body.more = !parser.is_done();
-    } else {
-      body.data = nullptr;
-      body.size = 0;
-      body.more = false;
-    }
-    result.bytes += body.size;
-    to.tcp().expires_after(write_timeout);
-    auto [ec, n] = co_await http::async_write(to, serializer, use_tuple);
+  while (!parser.is_done()) {
+    in.data = chunk.data();
+    in.size = chunk.size();
+    from.tcp().expires_after(read_timeout);
+    auto [ec, n] = co_await http::async_read(from, from_buffer, parser, asio::as_tuple(asio::use_awaitable));
     if (ec == http::error::need_buffer) ec = {};
     if (ec) {
-      result.write_error = ec;
+      result.read_error = ec;
       co_return result;
     }
+    const std::size_t got = chunk.size() - in.size;
+    if (got == 0) continue;
+    if (!inflater) {
+      result.write_error = co_await write_piece(to, serializer, body, chunk.data(), got, true, write_timeout);
+      if (result.write_error) co_return result;
+      result.bytes += got;
+      continue;
+    }
+    inflater->input(chunk.data(), got);
+    for (bool failed = false;;) {
+      const std::size_t produced = inflater->output(inflated->data(), inflated->size(), failed);
+      if (failed) {
+        result.read_error = make_error_code(boost::beast::http::error::bad_chunk);
+        co_return result;
+      }
+      if (produced == 0) break;
+      result.write_error = co_await write_piece(to, serializer, body, inflated->data(), produced, true, write_timeout);
+      if (result.write_error) co_return result;
+      result.bytes += produced;
+    }
   }
+  if (!serializer.is_done())
+    result.write_error = co_await write_piece(to, serializer, body, nullptr, 0, false, write_timeout);
   co_return result;
 }
 

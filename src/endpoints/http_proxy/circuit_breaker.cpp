@@ -63,6 +63,7 @@ void CircuitBreaker::open(clock::time_point now) {
 }
 
 CircuitBreaker::State CircuitBreaker::state(clock::time_point now) const {
+  if (closed_.load(std::memory_order_acquire)) return State::closed;
   std::lock_guard lock(mutex_);
   if (state_ == State::open && now - opened_at_ >= open_duration_) return State::half_open;
   return state_;

@@ -30,7 +30,7 @@ class CircuitBreaker {
  private:
   const int max_failures_;
   const std::chrono::milliseconds open_duration_;
-  // The fast path: while closed_ holds, try_acquire and a success after a success touch nothing else.
+  // The fast path: while closed_ holds, try_acquire, state and a success after a success touch nothing else.
   std::atomic<bool> closed_{true};
   std::atomic<int> consecutive_failures_{0};
   mutable std::mutex mutex_;  // guards the fields below and every transition

@@ -1,4 +1,4 @@
-// Deploy-time parsing of the http-proxy shared configuration: http options, headers, proxy and ssl.
+// Deploy-time parsing of the http-proxy shared configuration (http options, headers, proxy, ssl), and Target.
 #include "endpoints/http_proxy/config.hpp"
 
 #include "core/json/diagnostics.hpp"
@@ -101,7 +101,8 @@ void parse_ssl(const boost::json::value& v, const std::string& path, SslOptions&
   ObjectReader r(v, path, diag);
   r.read("hostnameVerifier", out.hostname_verifier);
   r.read("trustAll", out.trust_all);
-  if (const auto* trust = r.get("trustStore")) parse_store(*trust, r.path_of("trustStore"), false, out.trust_store, diag);
+  if (const auto* trust = r.get("trustStore"))
+    parse_store(*trust, r.path_of("trustStore"), false, out.trust_store, diag);
   if (const auto* key = r.get("keyStore")) parse_store(*key, r.path_of("keyStore"), true, out.key_store, diag);
 }
 
@@ -129,6 +130,12 @@ void parse_proxy(const boost::json::value& v, const std::string& path, ProxyOpti
 }
 
 }  // namespace
+
+std::string Target::authority() const {
+  std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;  // IPv6 literals
+  bool default_port = port == (tls() ? 443 : 80);
+  return default_port ? h : h + ":" + std::to_string(port);
+}
 
 void parse_http_options(const boost::json::value& http, const std::string& path, HttpOptions& out,
                         Diagnostics& diag) {

@@ -1,6 +1,7 @@
 #include "endpoints/http_proxy/health_checker.hpp"
 
 #include "endpoints/http_proxy/proxy_api.hpp"
+#include "endpoints/http_proxy/upstream_tls.hpp"
 #include "services/http_health_check/request.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -23,13 +24,7 @@ asio::awaitable<bool> probe_once(EndpointRuntime& endpoint) {
   EndpointConfig target = endpoint.config();
   target.target = where.server;
   const std::string& request_target = where.request_target;
-  // An absolute https check target on a plain-http endpoint verifies against the system trust store.
-  static boost::asio::ssl::context system_trust = [] {
-    boost::asio::ssl::context ctx(boost::asio::ssl::context::tls_client);
-    ctx.set_default_verify_paths();
-    return ctx;
-  }();
-  auto* tls = endpoint.tls() ? endpoint.tls() : &system_trust;
+  auto* tls = endpoint.tls() ? endpoint.tls() : &system_trust_tls();
   auto [ec, conn] = co_await connect_upstream(target, tls, std::nullopt);
   if (ec) co_return false;
 

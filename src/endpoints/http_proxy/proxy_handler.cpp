@@ -1,6 +1,7 @@
 #include "endpoints/http_proxy/proxy_handler.hpp"
 
 #include "endpoints/http_proxy/body_relay.hpp"
+#include "endpoints/http_proxy/response_relay.hpp"
 #include "endpoints/http_proxy/proxy_api.hpp"
 #include "endpoints/http_proxy/upstream_request.hpp"
 
@@ -101,54 +102,19 @@ asio::awaitable<Attempt> send_request(UpstreamConnection& up, Exchange& ex, cons
   co_return Attempt{true};
 }
 
-// Reads the backend's response header and streams the response to the client.
+// Reads the backend's response header and streams the response (or the one its redirects lead to) to the client.
 asio::awaitable<Attempt> relay_response(UpstreamConnection& up, Exchange& ex, const EndpointConfig& config,
                                         std::chrono::milliseconds header_timeout, bool& upstream_reusable,
                                         bool replayable) {
-  http::response_parser<http::buffer_body> rp;
-  rp.body_limit(boost::none);
-  rp.header_limit(64 * 1024);
-  rp.skip(ex.head());
-  up.stream.tcp().expires_after(header_timeout);
-  auto [ec, n] = co_await http::async_read_header(up.stream, up.buffer, rp, use_tuple);
-  if (ec) co_return Attempt{false, classify_upstream_error(ec, false), replayable};
-
-  auto& res = rp.get();
-  const bool backend_keeps_alive = rp.keep_alive() && !rp.need_eof();
-  strip_hop_by_hop(res.base());
-  add_tracking_headers(ex, res);
-  bool client_keeps_alive = ex.keep_alive && ex.parser.get().keep_alive();
-  const bool may_have_body = !ex.head() && res.result_int() >= 200 && res.result_int() != 204 && res.result_int() != 304;
-  if (may_have_body && !res.has_content_length() && !res.chunked()) {
-    // The backend ends its body by closing; re-frame it for the client rather than closing too.
-    if (ex.parser.get().version() >= 11) res.chunked(true);
-    else client_keeps_alive = false;
+  ResponseParser rp;
+  if (auto ec = co_await read_response_header(up, rp, ex.head(), header_timeout))
+    co_return Attempt{false, classify_upstream_error(ec, false), replayable};
+  if (auto location = redirect_to_follow(config, ex, rp.get()); !location.empty()) {
+    upstream_reusable = false;
+    auto outcome = co_await follow_redirects(ex, config, location, rp.get().result(), header_timeout);
+    co_return Attempt{outcome == GatewayErrc::ok, outcome, false};
   }
-  res.keep_alive(client_keeps_alive);
-  ex.keep_alive = client_keeps_alive;
-  ex.status = res.result_int();
-  ex.response_started = true;
-
-  http::response_serializer<http::buffer_body> sr{res};
-  ex.client.tcp().expires_after(ex.config.keepalive_idle_timeout);
-  std::tie(ec, n) = co_await http::async_write_header(ex.client, sr, use_tuple);
-  ex.bytes_out += n;
-  if (ec) {
-    ex.keep_alive = false;
-    co_return Attempt{true};  // the client left; nothing to report to it
-  }
-  if (ex.head()) {
-    upstream_reusable = backend_keeps_alive && rp.is_done();
-    co_return Attempt{true};
-  }
-  auto relayed = co_await relay_body(up.stream, up.buffer, rp, ex.client, sr, res.body(), config.http.read_timeout,
-                                     ex.config.keepalive_idle_timeout);
-  ex.bytes_out += relayed.bytes;
-  if (relayed.read_error || relayed.write_error) {
-    ex.keep_alive = false;  // a truncated response can only be signalled by closing
-    co_return Attempt{true};
-  }
-  upstream_reusable = backend_keeps_alive;
+  co_await forward_response(up, rp, ex, config, upstream_reusable);
   co_return Attempt{true};
 }
 

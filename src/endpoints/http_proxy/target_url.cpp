@@ -57,12 +57,6 @@ std::optional<Target> parse_target(std::string_view text, std::string* error) {
   return t;
 }
 
-std::string Target::authority() const {
-  std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  bool default_port = port == (tls() ? 443 : 80);
-  return default_port ? h : h + ":" + std::to_string(port);
-}
-
 std::string join_paths(std::string_view prefix, std::string_view suffix) {
   if (suffix.empty()) return std::string(prefix);
   if (!prefix.empty() && prefix.back() == '/') prefix.remove_suffix(1);

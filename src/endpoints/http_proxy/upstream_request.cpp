@@ -83,6 +83,12 @@ http::request<http::buffer_body> make_upstream_request(const Exchange& ex, const
   out.set("X-Forwarded-For", forwarded_for.empty() ? client_ip : forwarded_for + ", " + client_ip);
   out.set("X-Forwarded-Proto", ex.client.is_tls() ? "https" : "http");
   if (!client_host.empty()) out.set("X-Forwarded-Host", client_host);
+  // useCompression: the gateway asks for compression and decompresses (proxy_handler); otherwise the client's
+  // Accept-Encoding is passed only when propagateClientAcceptEncoding says so.
+  if (endpoint.http.use_compression && !endpoint.http.propagate_client_accept_encoding)
+    out.set(http::field::accept_encoding, "gzip, deflate");
+  else if (!endpoint.http.propagate_client_accept_encoding)
+    out.erase(http::field::accept_encoding);
   for (const auto& [name, value] : endpoint.headers) out.set(name, value);
   out.set("X-Gravitee-Transaction-Id", ex.transaction_id);
   out.set("X-Gravitee-Request-Id", ex.request_id);

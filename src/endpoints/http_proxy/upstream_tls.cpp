@@ -80,4 +80,13 @@ std::unique_ptr<ssl::context> make_client_tls(const SslOptions& options, const s
   return ok ? std::move(ctx) : nullptr;
 }
 
+ssl::context& system_trust_tls() {
+  static ssl::context ctx = [] {
+    ssl::context c(ssl::context::tls_client);
+    c.set_default_verify_paths();
+    return c;
+  }();
+  return ctx;
+}
+
 }  // namespace gantry::http_proxy

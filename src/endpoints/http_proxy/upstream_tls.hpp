@@ -15,4 +15,8 @@ namespace gantry::http_proxy {
 std::unique_ptr<boost::asio::ssl::context> make_client_tls(const SslOptions& ssl, const std::string& path,
                                                            Diagnostics& diag);
 
+// A client context trusting the system's CAs, for https hops the endpoint's own options do not cover
+// (redirects to another server, absolute health-check URLs on a plain-http endpoint).
+boost::asio::ssl::context& system_trust_tls();
+
 }  // namespace gantry::http_proxy

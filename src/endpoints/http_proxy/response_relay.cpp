@@ -1,0 +1,140 @@
+#include "endpoints/http_proxy/response_relay.hpp"
+
+#include "endpoints/http_proxy/body_relay.hpp"
+#include "endpoints/http_proxy/target_url.hpp"
+#include "endpoints/http_proxy/upstream_request.hpp"
+#include "endpoints/http_proxy/upstream_tls.hpp"
+
+namespace gantry::http_proxy {
+namespace asio = boost::asio;
+using boost::system::error_code;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+asio::awaitable<error_code> read_response_header(UpstreamConnection& up, ResponseParser& rp, bool head,
+                                                 std::chrono::milliseconds timeout) {
+  rp.body_limit(boost::none);
+  rp.header_limit(64 * 1024);
+  rp.skip(head);
+  up.stream.tcp().expires_after(timeout);
+  auto [ec, n] = co_await http::async_read_header(up.stream, up.buffer, rp, use_tuple);
+  co_return ec;
+}
+
+asio::awaitable<void> forward_response(UpstreamConnection& up, ResponseParser& rp, Exchange& ex,
+                                       const EndpointConfig& config, bool& upstream_reusable) {
+  auto& res = rp.get();
+  const bool backend_keeps_alive = rp.keep_alive() && !rp.need_eof();
+  strip_hop_by_hop(res.base());
+  add_tracking_headers(ex, res);
+  bool client_keeps_alive = ex.keep_alive && ex.parser.get().keep_alive() && !ex.draining();
+  const unsigned status = res.result_int();
+  const bool may_have_body = !ex.head() && status >= 200 && status != 204 && status != 304;
+  std::unique_ptr<Inflater> inflater;
+  if (may_have_body && config.http.use_compression && !config.http.propagate_client_accept_encoding)
+    inflater = Inflater::make(res[http::field::content_encoding]);
+  if (inflater) {  // the client gets the body decompressed, so its length is unknown until the end
+    res.erase(http::field::content_encoding);
+    res.erase(http::field::content_length);
+    res.chunked(false);
+  }
+  if (may_have_body && !res.has_content_length() && !res.chunked()) {
+    // The backend ends its body by closing, or it is being decompressed: frame it for the client.
+    if (ex.parser.get().version() >= 11) res.chunked(true);
+    else client_keeps_alive = false;
+  }
+  res.keep_alive(client_keeps_alive);
+  ex.keep_alive = client_keeps_alive;
+  ex.status = status;
+  ex.response_started = true;
+
+  http::response_serializer<http::buffer_body> sr{res};
+  ex.client.tcp().expires_after(ex.config.keepalive_idle_timeout);
+  auto [ec, n] = co_await http::async_write_header(ex.client, sr, use_tuple);
+  ex.bytes_out += n;
+  if (ec) {
+    ex.keep_alive = false;  // the client left
+    co_return;
+  }
+  if (ex.head()) {
+    upstream_reusable = backend_keeps_alive && rp.is_done();
+    co_return;
+  }
+  auto relayed = co_await relay_body(up.stream, up.buffer, rp, ex.client, sr, res.body(), config.http.read_timeout,
+                                     ex.config.keepalive_idle_timeout, inflater.get());
+  ex.bytes_out += relayed.bytes;
+  if (relayed.read_error || relayed.write_error) {
+    ex.keep_alive = false;  // a truncated response can only be signalled by closing
+    co_return;
+  }
+  upstream_reusable = backend_keeps_alive;
+}
+
+std::string redirect_to_follow(const EndpointConfig& config, const Exchange& ex,
+                               const http::response_header<>& response) {
+  if (!config.http.follow_redirects) return {};
+  const auto status = response.result();
+  const bool redirect = status == http::status::moved_permanently || status == http::status::found ||
+                        status == http::status::see_other || status == http::status::temporary_redirect ||
+                        status == http::status::permanent_redirect;
+  if (!redirect) return {};
+  const auto method = ex.parser.get().method();
+  const bool replayable = method == http::verb::get || method == http::verb::head;
+  if (!replayable && status != http::status::see_other) return {};
+  return std::string(response[http::field::location]);
+}
+
+namespace {
+
+constexpr int max_redirects = 5;
+
+// Where a Location points, as an endpoint to connect to: absolute URLs replace the target, paths keep its server.
+std::optional<EndpointConfig> redirect_target(const EndpointConfig& from, const std::string& location) {
+  EndpointConfig next = from;
+  if (location.starts_with("/")) {
+    auto q = location.find('?');
+    next.target.path = location.substr(0, q);
+    next.target.query = q == std::string::npos ? "" : location.substr(q + 1);
+    return next;
+  }
+  std::string error;
+  auto target = parse_target(location, &error);
+  if (!target) return std::nullopt;
+  next.target = *target;
+  return next;
+}
+
+}  // namespace
+
+asio::awaitable<GatewayErrc> follow_redirects(Exchange& ex, const EndpointConfig& config, std::string location,
+                                              http::status status, std::chrono::milliseconds timeout) {
+  std::optional<EndpointConfig> current;
+  for (int hop = 0; hop < max_redirects; ++hop) {
+    current = redirect_target(current ? *current : config, location);
+    if (!current) co_return GatewayErrc::upstream_error;
+    auto* tls = current->target.tls() ? &system_trust_tls() : nullptr;
+    auto [ec, up] = co_await connect_upstream(*current, tls, std::nullopt);
+    if (ec) co_return classify_upstream_error(ec, true);
+
+    auto req = make_upstream_request(ex, *current);
+    req.target(upstream_request_target(current->target, "", ""));
+    if (status == http::status::see_other && !ex.head()) req.method(http::verb::get);
+    req.body().data = nullptr;
+    req.body().more = false;
+    up->stream.tcp().expires_after(current->http.read_timeout);
+    std::tie(ec, std::ignore) = co_await http::async_write(up->stream, req, use_tuple);
+    if (ec) co_return classify_upstream_error(ec, false);
+
+    ResponseParser rp;
+    if (auto rec = co_await read_response_header(*up, rp, ex.head(), timeout)) co_return classify_upstream_error(rec, false);
+    location = redirect_to_follow(*current, ex, rp.get());
+    status = rp.get().result();
+    if (location.empty() || hop + 1 == max_redirects) {
+      bool reusable = false;
+      co_await forward_response(*up, rp, ex, *current, reusable);
+      co_return GatewayErrc::ok;
+    }
+  }
+  co_return GatewayErrc::upstream_error;
+}
+
+}  // namespace gantry::http_proxy
