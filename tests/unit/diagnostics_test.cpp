@@ -35,6 +35,9 @@ TEST(DidYouMean, FindsCloseNames) {
   EXPECT_EQ(did_you_mean("webhok", known), "webhook");
   EXPECT_EQ(did_you_mean("HTTP-GET", known), "http-get");
   EXPECT_EQ(did_you_mean("kafka", known), "");
+  const std::vector<std::string> proxy = {"http-proxy"};
+  EXPECT_EQ(did_you_mean("http-post", proxy), "");  // a different plugin, not a typo
+  EXPECT_EQ(did_you_mean("htp-prxy", proxy), "http-proxy");
   const std::vector<std::string> fields = {"flows", "listeners", "endpointGroups"};
   EXPECT_EQ(did_you_mean("flws", fields), "flows");
   EXPECT_EQ(did_you_mean("endpointGroup", fields), "endpointGroups");

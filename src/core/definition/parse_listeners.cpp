@@ -131,7 +131,8 @@ void read_type_specific(ObjectReader& r, std::optional<ListenerType> type, Liste
     r.accept({"requestValidation"});
   }
   if (unknown || type == ListenerType::tcp) r.read("hosts", out.hosts);
-  if (unknown || type == ListenerType::kafka) r.accept({"host", "port"});
+  // Gravitee ignores the other listener types' fields (its own tests give webhook listeners "paths"); so do we.
+  r.accept({"paths", "pathMappings", "cors", "requestValidation", "hosts", "host", "port"});
 }
 
 Listener parse_listener(const boost::json::value& v, const std::string& path, ParseContext& ctx) {

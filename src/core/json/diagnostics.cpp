@@ -35,12 +35,9 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return d[n][m];
 }
 
-// Short names tolerate one typo; longer ones a few more, as a human would still recognise them.
-std::size_t tolerance(std::string_view given) {
-  if (given.size() <= 4) return 1;
-  if (given.size() <= 8) return 2;
-  return 3;
-}
+// Short names tolerate one typo, longer ones two. More would suggest real, different plugins for each other
+// ('http-post' is not a misspelt 'http-proxy').
+std::size_t tolerance(std::string_view given) { return given.size() <= 5 ? 1 : 2; }
 
 bool is_identifier(std::string_view key) {
   if (key.empty() || std::isdigit(static_cast<unsigned char>(key.front()))) return false;

@@ -57,6 +57,7 @@ asio::awaitable<void> run_health_checks(std::weak_ptr<ProxyApi> api, EndpointRun
       if (!alive) co_return;
       const auto now = std::chrono::system_clock::now();
       const auto next = endpoint->health_check()->schedule.next_after(now);
+      if (next == std::chrono::system_clock::time_point::max()) co_return;  // a schedule that never fires
       timer.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(next - now));
     }
     auto [ec] = co_await timer.async_wait(use_tuple);

@@ -78,8 +78,8 @@ asio::awaitable<Attempt> send_request(UpstreamConnection& up, Exchange& ex, cons
   http::request_serializer<http::buffer_body> sr{req};
   up.stream.tcp().expires_after(config.http.read_timeout);
   auto [ec, n] = co_await http::async_write_header(up.stream, sr, use_tuple);
-  const bool replayable = body.mode != RequestBody::Mode::streamed;
-  if (ec) co_return Attempt{false, classify_upstream_error(ec, false), replayable};
+  // Nothing of the client's body has been read yet, whatever its mode: another try is possible.
+  if (ec) co_return Attempt{false, classify_upstream_error(ec, false), true};
 
   if (body.mode == RequestBody::Mode::streamed) {
     if (!co_await send_continue_if_expected(ex)) co_return Attempt{false, GatewayErrc::bad_request, false};
@@ -122,7 +122,7 @@ asio::awaitable<Attempt> attempt_once(EndpointRuntime& endpoint, Exchange& ex, R
                                       std::chrono::milliseconds header_timeout) {
   const EndpointConfig& config = endpoint.config();
   UpstreamPool& pool = endpoint.pool(ex.worker);
-  const bool replayable = body.mode != RequestBody::Mode::streamed || !ex.continue_sent;
+  const bool replayable = body.mode != RequestBody::Mode::streamed || ex.bytes_in == 0;
   // A pooled connection may have been closed by the backend just now: then try once more on a fresh one.
   for (bool fresh : {false, true}) {
     auto [ec, conn] = co_await pool.acquire(fresh);

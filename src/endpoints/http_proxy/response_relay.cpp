@@ -5,6 +5,9 @@
 #include "endpoints/http_proxy/upstream_request.hpp"
 #include "endpoints/http_proxy/upstream_tls.hpp"
 
+#include <boost/url/parse.hpp>
+#include <boost/url/url.hpp>
+
 namespace gantry::http_proxy {
 namespace asio = boost::asio;
 using boost::system::error_code;
@@ -30,7 +33,7 @@ asio::awaitable<void> forward_response(UpstreamConnection& up, ResponseParser& r
   const unsigned status = res.result_int();
   const bool may_have_body = !ex.head() && status >= 200 && status != 204 && status != 304;
   std::unique_ptr<Inflater> inflater;
-  if (may_have_body && config.http.use_compression && !config.http.propagate_client_accept_encoding)
+  if (may_have_body && config.http.use_compression)
     inflater = Inflater::make(res[http::field::content_encoding]);
   if (inflater) {  // the client gets the body decompressed, so its length is unknown until the end
     res.erase(http::field::content_encoding);
@@ -87,18 +90,22 @@ namespace {
 
 constexpr int max_redirects = 5;
 
-// Where a Location points, as an endpoint to connect to: absolute URLs replace the target, paths keep its server.
+// Where a Location points, resolved against the URL that answered (RFC 3986: "/x", "x", "../x", "//host/x" or
+// absolute), as an endpoint to connect to with the same options.
 std::optional<EndpointConfig> redirect_target(const EndpointConfig& from, const std::string& location) {
-  EndpointConfig next = from;
-  if (location.starts_with("/")) {
-    auto q = location.find('?');
-    next.target.path = location.substr(0, q);
-    next.target.query = q == std::string::npos ? "" : location.substr(q + 1);
-    return next;
-  }
+  const auto& t = from.target;
+  std::string base_text = t.scheme + "://" + t.authority() + (t.path.empty() ? "/" : t.path);
+  if (!t.query.empty()) base_text += "?" + t.query;
+  auto base = boost::urls::parse_uri(base_text);
+  auto ref = boost::urls::parse_uri_reference(location);
+  if (!base || !ref) return std::nullopt;
+  boost::urls::url resolved(*base);
+  if (!resolved.resolve(*ref)) return std::nullopt;
+  resolved.remove_fragment();
   std::string error;
-  auto target = parse_target(location, &error);
+  auto target = parse_target(resolved.buffer(), &error);
   if (!target) return std::nullopt;
+  EndpointConfig next = from;
   next.target = *target;
   return next;
 }

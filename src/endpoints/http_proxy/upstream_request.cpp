@@ -85,10 +85,8 @@ http::request<http::buffer_body> make_upstream_request(const Exchange& ex, const
   if (!client_host.empty()) out.set("X-Forwarded-Host", client_host);
   // useCompression: the gateway asks for compression and decompresses (proxy_handler); otherwise the client's
   // Accept-Encoding is passed only when propagateClientAcceptEncoding says so.
-  if (endpoint.http.use_compression && !endpoint.http.propagate_client_accept_encoding)
-    out.set(http::field::accept_encoding, "gzip, deflate");
-  else if (!endpoint.http.propagate_client_accept_encoding)
-    out.erase(http::field::accept_encoding);
+  if (endpoint.http.use_compression) out.set(http::field::accept_encoding, "gzip, deflate");
+  else if (!endpoint.http.propagates_accept_encoding()) out.erase(http::field::accept_encoding);
   for (const auto& [name, value] : endpoint.headers) out.set(name, value);
   out.set("X-Gravitee-Transaction-Id", ex.transaction_id);
   out.set("X-Gravitee-Request-Id", ex.request_id);

@@ -5,7 +5,8 @@ It runs as its own process so that a test can kill it (failover) and so that its
 test's client for the GIL during the 200 MB transfers. It prints `PORT <n>` once it listens on an ephemeral port.
 
 Routes are matched on the *end* of the path, because the gateway prepends the target's base path (/base/x/slow/10
-still sleeps): health, ws, status/N, slow/N, bytes/N, static/N; anything else (including /upload) is the echo.
+still sleeps): health, ws, status/N, slow/N, bytes/N, static/N, compressed/KIND/N, redirect/N; anything else (including /upload)
+is the echo. /_control/stats also counts the TCP connections the backend accepted.
 """
 import argparse
 import asyncio
@@ -13,11 +14,13 @@ import hashlib
 import re
 import ssl
 import sys
+import urllib.parse
 
 from aiohttp import WSMsgType, web
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
-import pattern  # noqa: E402  (sibling module; this file runs as a script, not as part of the package)
+import compressed  # noqa: E402  (sibling modules; this file runs as a script, not as part of the package)
+import pattern  # noqa: E402
 
 ROUTES = [
     ("health", re.compile(r"(?:^|/)health$")),
@@ -26,7 +29,10 @@ ROUTES = [
     ("slow", re.compile(r"(?:^|/)slow/(\d+)$")),
     ("bytes", re.compile(r"(?:^|/)bytes/(\d+)$")),
     ("static", re.compile(r"(?:^|/)static/(\d+)$")),
+    ("compressed", re.compile(r"(?:^|/)compressed/(gzip|zlib|raw)/(\d+)$")),
+    ("redirect", re.compile(r"(?:^|/)redirect/(\d+)$")),
 ]
+HEALTH = ROUTES[0][1]
 
 
 class Backend:
@@ -35,6 +41,12 @@ class Backend:
         self.health_status = 200
         self.requests = 0       # every request except health probes and control calls
         self.health_hits = 0
+        self.connections = 0     # TCP connections accepted, control calls' included
+        self.control_peers = set()  # (host, port) of the connections that carried control calls
+        self.request_peers = set()  # (host, port) of the connections that carried any other request
+        self.in_flight = 0       # requests being handled (health probes and control calls excepted)
+        self.max_in_flight = 0
+        self.redirects = []      # method of each request answered by the redirect route
 
     def base_headers(self):
         return {"X-Backend-Name": self.name}
@@ -61,10 +73,30 @@ class Backend:
             "backend": self.name,
         }
 
+    def accepted(self, make_protocol):
+        """Protocol factory for loop.create_server: counts every accepted connection."""
+        def factory():
+            self.connections += 1
+            return make_protocol()
+        return factory
+
     async def handle(self, request):
         path = request.raw_path.partition("?")[0]
+        peer = request.transport.get_extra_info("peername") if request.transport else None
         if path.startswith("/_control/"):
+            self.control_peers.add(peer)
             return await self.control(request, path)
+        if not HEALTH.search(path):
+            self.request_peers.add(peer)
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            try:
+                return await self.route(request, path)
+            finally:
+                self.in_flight -= 1
+        return await self.route(request, path)
+
+    async def route(self, request, path):
         for kind, regex in ROUTES:
             match = regex.search(path)
             if match:
@@ -78,7 +110,8 @@ class Backend:
                 if kind == "ws":
                     break
                 self.requests += 1
-                return await getattr(self, kind)(request, int(match.group(1)))
+                args = [int(g) if g.isdigit() else g for g in match.groups()]
+                return await getattr(self, kind)(request, *args)
         self.requests += 1
         return web.json_response(await self.echo_payload(request), headers=self.base_headers())
 
@@ -87,7 +120,11 @@ class Backend:
             self.health_status = int(path.rsplit("/", 1)[1])
             return web.json_response({"health": self.health_status})
         if path == "/_control/stats":
-            return web.json_response({"requests": self.requests, "health_hits": self.health_hits})
+            return web.json_response({
+                "requests": self.requests, "health_hits": self.health_hits, "connections": self.connections,
+                "control_connections": len(self.control_peers), "request_connections": len(self.request_peers),
+                "max_in_flight": self.max_in_flight, "redirects": self.redirects,
+            })
         return web.json_response({"error": "unknown control"}, status=404)
 
     async def status(self, request, code):
@@ -119,6 +156,43 @@ class Backend:
         return web.Response(body=pattern.expected(0, n), content_type="application/octet-stream",
                             headers=self.base_headers())
 
+    async def compressed(self, request, kind, n):
+        # The body is compressed whatever the request's Accept-Encoding says (a test sees what reached the client);
+        # the Accept-Encoding the backend received comes back in X-Seen-Accept-Encoding ("<none>" when absent).
+        # Chunked, unless ?cl asks for a Content-Length.
+        data = compressed.body(kind, n)
+        seen = request.headers.getall("Accept-Encoding", [])
+        response = web.StreamResponse(headers={
+            **self.base_headers(),
+            "Content-Type": "text/plain",
+            "Content-Encoding": compressed.CONTENT_ENCODING[kind],
+            "X-Seen-Accept-Encoding": " | ".join(seen) if seen else "<none>",
+            "X-Identity-Length": str(n),
+        })
+        if "cl" in request.query:
+            response.content_length = len(data)
+        else:
+            response.enable_chunked_encoding()
+        await response.prepare(request)
+        view = memoryview(data)
+        for offset in range(0, len(data), 1 << 14):
+            await response.write(view[offset: offset + (1 << 14)])
+        await response.write_eof()
+        return response
+
+    async def redirect(self, request, n):
+        # /redirect/N?to=LOCATION&code=302: N-1 more redirects (to /redirect/N-1, an absolute path: the target's
+        # base path is not repeated), then Location: LOCATION (a path or an absolute URL, percent-encoded in `to`).
+        await self.echo_payload(request)  # drains the body
+        self.redirects.append(request.method)
+        to = request.query.get("to", "/final")
+        code = int(request.query.get("code", "302"))
+        if n > 1:
+            location = f"/redirect/{n - 1}?" + urllib.parse.urlencode({"to": to, "code": code})
+        else:
+            location = to
+        return web.Response(status=code, headers={**self.base_headers(), "Location": location})
+
     async def websocket(self, request):
         ws = web.WebSocketResponse()
         await ws.prepare(request)
@@ -143,9 +217,10 @@ async def main(args):
     if args.cert:
         ssl_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         ssl_context.load_cert_chain(args.cert, args.key)
-    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=ssl_context)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]
+    # Like web.TCPSite, with a protocol factory that counts the accepted connections.
+    server = await asyncio.get_running_loop().create_server(backend.accepted(runner.server), "127.0.0.1", 0,
+                                                            ssl=ssl_context, reuse_address=True)
+    port = server.sockets[0].getsockname()[1]
     print(f"PORT {port}", flush=True)
     await asyncio.Event().wait()
 
