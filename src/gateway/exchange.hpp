@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <span>
 #include <string_view>
 
 namespace gantry {
@@ -33,6 +34,7 @@ struct Exchange {
   boost::asio::ip::tcp::endpoint remote;
   std::chrono::steady_clock::time_point started;
   const std::atomic<bool>* gateway_draining = nullptr;  // set on SIGTERM: finish this exchange, then close
+  std::span<char> scratch;  // the connection's buffer for moving bodies, reused by every exchange on it
 
   std::string request_id;
   std::string transaction_id;

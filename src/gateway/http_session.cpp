@@ -21,6 +21,7 @@ namespace asio = boost::asio;
 using boost::system::error_code;
 using namespace asio::experimental::awaitable_operators;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t scratch_size = 64 * 1024;
 
 namespace {
 
@@ -104,6 +105,7 @@ asio::awaitable<void> serve_connection(Server::Worker& worker, asio::ip::tcp::so
   }
 
   boost::beast::flat_buffer buffer;
+  std::unique_ptr<char[]> scratch;  // for moving bodies; one per connection, allocated at its first request
   asio::steady_timer header_deadline(stream->get_executor());
   for (bool first = true;; first = false) {
     if (worker.draining) break;
@@ -127,7 +129,9 @@ asio::awaitable<void> serve_connection(Server::Worker& worker, asio::ip::tcp::so
                              header_deadline.async_wait(use_tuple));
     const error_code rec = outcome.index() == 0 ? std::get<0>(std::get<0>(outcome))
                                                 : error_code(boost::beast::error::timeout);
-    Exchange ex{*stream, buffer, parser, config, worker.index, remote, started, &worker.draining};
+    if (!scratch) scratch.reset(new char[scratch_size]);
+    Exchange ex{*stream, buffer, parser, config, worker.index, remote, started, &worker.draining,
+                std::span<char>(scratch.get(), scratch_size)};
     if (rec) {
       auto error = header_error(rec);
       if (!error) co_return stream->close();

@@ -18,6 +18,7 @@
 #include <array>
 #include <chrono>
 #include <memory>
+#include <span>
 
 namespace gantry::http_proxy {
 
@@ -43,20 +44,20 @@ boost::asio::awaitable<boost::system::error_code> write_piece(net::FlexStream& t
 }
 
 // `parser` has read its header already; `serializer` has written its header already and serialises a message
-// whose buffer_body is `body` (it may be the parser's own message). With an `inflater`, what is written is the
-// decompressed body.
+// whose buffer_body is `body` (it may be the parser's own message). `chunk` is the connection's scratch buffer
+// (one per connection rather than one per call keeps the allocator out of the hot path). With an `inflater`,
+// what is written is the decompressed body.
 template <class Parser, class Serializer, class Body>
 boost::asio::awaitable<RelayResult> relay_body(net::FlexStream& from, boost::beast::flat_buffer& from_buffer,
                                                Parser& parser, net::FlexStream& to, Serializer& serializer,
                                                Body& body, std::chrono::milliseconds read_timeout,
-                                               std::chrono::milliseconds write_timeout,
+                                               std::chrono::milliseconds write_timeout, std::span<char> chunk,
                                                Inflater* inflater = nullptr) {
   namespace asio = boost::asio;
   namespace http = boost::beast::http;
-  constexpr std::size_t chunk_size = 64 * 1024;
-  std::array<char, chunk_size> chunk;
-  std::unique_ptr<std::array<char, chunk_size>> inflated;
-  if (inflater) inflated = std::make_unique<std::array<char, chunk_size>>();
+  constexpr std::size_t inflated_size = 64 * 1024;
+  std::unique_ptr<std::array<char, inflated_size>> inflated;
+  if (inflater) inflated = std::make_unique<std::array<char, inflated_size>>();
   auto& in = parser.get().body();
   RelayResult result;
   while (!parser.is_done()) {

@@ -40,7 +40,7 @@ GatewayErrc client_read_error(const error_code& ec) {
 
 // Reads a small body whole, for replay across failover attempts.
 asio::awaitable<error_code> read_whole_body(Exchange& ex, std::string& out) {
-  std::array<char, 16 * 1024> chunk;
+  std::span<char> chunk = ex.scratch;
   auto& body = ex.parser.get().body();
   while (!ex.parser.is_done()) {
     body.data = chunk.data();
@@ -84,7 +84,7 @@ asio::awaitable<Attempt> send_request(UpstreamConnection& up, Exchange& ex, cons
   if (body.mode == RequestBody::Mode::streamed) {
     if (!co_await send_continue_if_expected(ex)) co_return Attempt{false, GatewayErrc::bad_request, false};
     auto relayed = co_await relay_body(ex.client, ex.client_buffer, ex.parser, up.stream, sr, req.body(),
-                                       ex.config.keepalive_idle_timeout, config.http.read_timeout);
+                                       ex.config.keepalive_idle_timeout, config.http.read_timeout, ex.scratch);
     ex.bytes_in += relayed.bytes;
     if (relayed.read_error) co_return Attempt{false, client_read_error(relayed.read_error), false};
     if (relayed.write_error) co_return Attempt{false, classify_upstream_error(relayed.write_error, false), false};
@@ -114,8 +114,8 @@ asio::awaitable<Attempt> relay_response(UpstreamConnection& up, Exchange& ex, co
     auto outcome = co_await follow_redirects(ex, config, location, rp.get().result(), header_timeout);
     co_return Attempt{outcome == GatewayErrc::ok, outcome, false};
   }
-  co_await forward_response(up, rp, ex, config, upstream_reusable);
-  co_return Attempt{true};
+  const GatewayErrc outcome = co_await forward_response(up, rp, ex, config, upstream_reusable);
+  co_return Attempt{outcome == GatewayErrc::ok, outcome, false};
 }
 
 asio::awaitable<Attempt> attempt_once(EndpointRuntime& endpoint, Exchange& ex, RequestBody& body,

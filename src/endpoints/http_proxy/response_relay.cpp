@@ -23,8 +23,8 @@ asio::awaitable<error_code> read_response_header(UpstreamConnection& up, Respons
   co_return ec;
 }
 
-asio::awaitable<void> forward_response(UpstreamConnection& up, ResponseParser& rp, Exchange& ex,
-                                       const EndpointConfig& config, bool& upstream_reusable) {
+asio::awaitable<GatewayErrc> forward_response(UpstreamConnection& up, ResponseParser& rp, Exchange& ex,
+                                              const EndpointConfig& config, bool& upstream_reusable) {
   auto& res = rp.get();
   const bool backend_keeps_alive = rp.keep_alive() && !rp.need_eof();
   strip_hop_by_hop(res.base());
@@ -48,28 +48,29 @@ asio::awaitable<void> forward_response(UpstreamConnection& up, ResponseParser& r
   res.keep_alive(client_keeps_alive);
   ex.keep_alive = client_keeps_alive;
   ex.status = status;
-  ex.response_started = true;
 
   http::response_serializer<http::buffer_body> sr{res};
-  ex.client.tcp().expires_after(ex.config.keepalive_idle_timeout);
-  auto [ec, n] = co_await http::async_write_header(ex.client, sr, use_tuple);
-  ex.bytes_out += n;
-  if (ec) {
-    ex.keep_alive = false;  // the client left
-    co_return;
+  if (!may_have_body) {
+    ex.response_started = true;
+    ex.client.tcp().expires_after(ex.config.keepalive_idle_timeout);
+    auto [ec, n] = co_await http::async_write_header(ex.client, sr, use_tuple);
+    ex.bytes_out += n;
+    if (ec) ex.keep_alive = false;  // the client left
+    upstream_reusable = !ec && backend_keeps_alive && rp.is_done();
+    co_return GatewayErrc::ok;
   }
-  if (ex.head()) {
-    upstream_reusable = backend_keeps_alive && rp.is_done();
-    co_return;
-  }
+  // The header goes out together with the first piece of body: one write instead of two for most responses.
   auto relayed = co_await relay_body(up.stream, up.buffer, rp, ex.client, sr, res.body(), config.http.read_timeout,
-                                     ex.config.keepalive_idle_timeout, inflater.get());
+                                     ex.config.keepalive_idle_timeout, ex.scratch, inflater.get());
   ex.bytes_out += relayed.bytes;
+  if (relayed.read_error && !sr.is_header_done()) co_return classify_upstream_error(relayed.read_error, false);
+  ex.response_started = true;
   if (relayed.read_error || relayed.write_error) {
     ex.keep_alive = false;  // a truncated response can only be signalled by closing
-    co_return;
+    co_return GatewayErrc::ok;
   }
   upstream_reusable = backend_keeps_alive;
+  co_return GatewayErrc::ok;
 }
 
 std::string redirect_to_follow(const EndpointConfig& config, const Exchange& ex,
@@ -137,8 +138,7 @@ asio::awaitable<GatewayErrc> follow_redirects(Exchange& ex, const EndpointConfig
     status = rp.get().result();
     if (location.empty() || hop + 1 == max_redirects) {
       bool reusable = false;
-      co_await forward_response(*up, rp, ex, *current, reusable);
-      co_return GatewayErrc::ok;
+      co_return co_await forward_response(*up, rp, ex, *current, reusable);
     }
   }
   co_return GatewayErrc::upstream_error;

@@ -21,8 +21,9 @@ boost::asio::awaitable<boost::system::error_code> read_response_header(UpstreamC
                                                                        bool head, std::chrono::milliseconds timeout);
 
 // Streams the response whose header `rp` holds to the client. Sets `upstream_reusable` when the backend
-// connection ended cleanly and may go back to the pool. Failures after the header went out close the client.
-boost::asio::awaitable<void> forward_response(UpstreamConnection& up, ResponseParser& rp, Exchange& ex,
+// connection ended cleanly and may go back to the pool. A backend failure before anything reached the client is
+// returned (the caller answers with an error); after that, failures close the client connection.
+boost::asio::awaitable<GatewayErrc> forward_response(UpstreamConnection& up, ResponseParser& rp, Exchange& ex,
                                               const EndpointConfig& config, bool& upstream_reusable);
 
 // The Location to follow, or "" when the response goes to the client as it is (followRedirects off, not a

@@ -22,7 +22,7 @@ bool still_open(UpstreamConnection& conn) {
   char byte;
   const int fd = conn.stream.tcp().socket().native_handle();
   const ssize_t n = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-  return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && conn.buffer.size() == 0;
+  return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
 }
 
 }  // namespace
@@ -76,7 +76,10 @@ UpstreamConnectionPtr UpstreamPool::take_idle() {
   while (!idle_.empty()) {
     auto conn = std::move(idle_.back());
     idle_.pop_back();
-    if (now - conn->idle_since < max_idle && still_open(*conn)) {
+    // The peek costs a syscall; a backend rarely drops a connection within a second of answering on it, and
+    // when it does, a replayable request is retried on a fresh connection anyway.
+    const auto idle = now - conn->idle_since;
+    if (idle < max_idle && conn->buffer.size() == 0 && (idle < std::chrono::seconds(1) || still_open(*conn))) {
       conn->reused = true;
       return conn;
     }
