@@ -103,7 +103,27 @@ def verdict(meta, results):
     )
 
 
-def section(meta, results):
+def profile(run):
+    """The PROFILE=1 summary (where Gantry's CPU went), or "" when the run was not profiled."""
+    path = run / "gantry-profile.txt"
+    if not path.exists():
+        return ""
+    dso, hot, part = [], [], None
+    for line in path.read_text().splitlines():
+        if line.startswith("# where"):
+            part = dso
+        elif line.startswith("# hottest"):
+            part = hot
+        elif part is not None and line.strip():
+            part.append(line.split())
+    by_dso = ", ".join(f"{name} {pct}" for pct, name, *_ in dso[:4])
+    user = [(pct, " ".join(rest)[:110]) for pct, obj, kind, *rest in hot if kind != "[k]"][:8]
+    rows = "\n".join(f"  * {pct} `{name}`" for pct, name in user)
+    return (f"\nProfile of (c), `PROFILE=1`, an extra unmeasured run under `perf record -g` (by shared object: {by_dso}; "
+            f"`PROFILE=1 make bench` repeats it). Hottest user-space functions, self time:\n{rows}\n")
+
+
+def section(meta, results, run):
     cpus = meta["cpus"]
     w = meta["workers"]
     return f"""{BEGIN}
@@ -124,7 +144,7 @@ workers). CPU-seconds are utime + stime from `/proc/PID/stat` over the measured 
 the measured time ({w} CPU{'s' if w != '1' else ''} available = {int(w) * 100}%). Peak RSS is `VmHWM` at the end.
 
 {verdict(meta, results)}
-
+{profile(run)}
 How it is made fair:
 * CPU pinning with `taskset`: the proxy under test gets CPU {meta['proxy_cpus']} alone and runs {w} nginx
   worker{'s' if w != '1' else ''} / {w} Gantry thread{'s' if w != '1' else ''}; the backend (1 nginx worker) is on
@@ -143,7 +163,7 @@ How it is made fair:
 def main():
     run, out = Path(sys.argv[1]), Path(sys.argv[2])
     meta, results = load(run)
-    text = section(meta, results)
+    text = section(meta, results, run)
     doc = out.read_text() if out.exists() else PREAMBLE
     if BEGIN in doc and END in doc:
         doc = doc[: doc.index(BEGIN)] + text + doc[doc.index(END) + len(END):]

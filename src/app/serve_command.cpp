@@ -47,7 +47,8 @@ int run_serve(const std::string& config_path, char** environ) {
   }
 
   bool drained = true;
-  boost::asio::signal_set signals(*control, SIGINT, SIGTERM, SIGHUP);
+  auto signals_owner = std::make_unique<boost::asio::signal_set>(*control, SIGINT, SIGTERM, SIGHUP);
+  auto& signals = *signals_owner;
   std::function<void(const boost::system::error_code&, int)> on_signal = [&](const boost::system::error_code& ec,
                                                                               int signo) {
     if (ec) return;
@@ -74,7 +75,7 @@ int run_serve(const std::string& config_path, char** environ) {
     spdlog::default_logger()->flush();
     std::_Exit(0);
   }
-  signals.cancel();
+  signals_owner.reset();  // before its io_context
   control.reset();   // health-check probes release their hold on APIs
   deployer.reset();  // APIs and their pooled connections, while every io_context still exists
   server.reset();
