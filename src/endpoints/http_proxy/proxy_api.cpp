@@ -6,6 +6,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 
+#include <algorithm>
+
 namespace gantry::http_proxy {
 
 EndpointRuntime::EndpointRuntime(const Endpoint& def, std::shared_ptr<const EndpointConfig> config,
@@ -27,12 +29,21 @@ bool EndpointRuntime::available(std::chrono::steady_clock::time_point now) const
   return !breaker_ || breaker_->state(now) != CircuitBreaker::State::open;
 }
 
-EndpointRuntime* GroupRuntime::pick(std::chrono::steady_clock::time_point now) {
-  for (auto* members : {&primaries, &secondaries}) {
-    auto& lb = members == &primaries ? primary_lb : secondary_lb;
-    if (members->empty()) continue;
-    auto index = lb->next([&](std::size_t i) { return (*members)[i]->available(now); });
-    if (index) return (*members)[*index].get();
+EndpointRuntime* GroupRuntime::pick(std::chrono::steady_clock::time_point now,
+                                     std::span<EndpointRuntime* const> tried) {
+  auto untried = [&](const EndpointRuntime* e) { return std::find(tried.begin(), tried.end(), e) == tried.end(); };
+  // First pass skips endpoints this request already tried; the second takes any available one.
+  for (bool skip_tried : {!tried.empty(), false}) {
+    for (auto* members : {&primaries, &secondaries}) {
+      auto& lb = members == &primaries ? primary_lb : secondary_lb;
+      if (members->empty()) continue;
+      auto index = lb->next([&](std::size_t i) {
+        const auto* e = (*members)[i].get();
+        return e->available(now) && (!skip_tried || untried(e));
+      });
+      if (index) return (*members)[*index].get();
+    }
+    if (!skip_tried) break;
   }
   return nullptr;
 }

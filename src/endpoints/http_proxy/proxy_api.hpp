@@ -17,6 +17,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <span>
 #include <vector>
 
 namespace gantry::http_proxy {
@@ -55,8 +56,8 @@ class GroupRuntime {
   std::vector<std::unique_ptr<EndpointRuntime>> secondaries;  // used only when no primary is available
   std::unique_ptr<LoadBalancer> primary_lb, secondary_lb;
 
-  // The next endpoint to call, or null when every endpoint is down.
-  EndpointRuntime* pick(std::chrono::steady_clock::time_point now);
+  // The next endpoint to call, preferring ones not in `tried` (a failover retry); null when every endpoint is down.
+  EndpointRuntime* pick(std::chrono::steady_clock::time_point now, std::span<EndpointRuntime* const> tried = {});
 };
 
 class ProxyApi {

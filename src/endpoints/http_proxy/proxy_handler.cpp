@@ -142,23 +142,6 @@ asio::awaitable<Attempt> attempt_once(EndpointRuntime& endpoint, Exchange& ex, R
   co_return Attempt{false, GatewayErrc::upstream_error, false};
 }
 
-// The endpoint for this try, preferring ones this request has not tried yet.
-EndpointRuntime* choose(GroupRuntime& group, const std::vector<EndpointRuntime*>& tried) {
-  const auto now = std::chrono::steady_clock::now();
-  if (!tried.empty()) {
-    for (auto* members : {&group.primaries, &group.secondaries}) {
-      auto& lb = members == &group.primaries ? group.primary_lb : group.secondary_lb;
-      if (members->empty()) continue;
-      auto index = lb->next([&](std::size_t i) {
-        auto* e = (*members)[i].get();
-        return e->available(now) && std::find(tried.begin(), tried.end(), e) == tried.end();
-      });
-      if (index) return (*members)[*index].get();
-    }
-  }
-  return group.pick(now);
-}
-
 }  // namespace
 
 asio::awaitable<void> handle_proxy(ProxyApi& api, Exchange& ex) {
@@ -184,7 +167,7 @@ asio::awaitable<void> handle_proxy(ProxyApi& api, Exchange& ex) {
   std::vector<EndpointRuntime*> tried;
   GatewayErrc last = GatewayErrc::no_endpoint_available;
   for (int attempt = 0; attempt < attempts; ++attempt) {
-    EndpointRuntime* endpoint = choose(api.default_group(), tried);
+    EndpointRuntime* endpoint = api.default_group().pick(std::chrono::steady_clock::now(), tried);
     if (!endpoint) break;
     tried.push_back(endpoint);
     ex.endpoint = endpoint->name();
