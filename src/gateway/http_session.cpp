@@ -65,6 +65,12 @@ asio::awaitable<void> handle_exchange(Server::Worker& worker, Exchange& ex, cons
   co_await write_error(ex, GatewayErrc::internal_error);
 }
 
+bool holds_whole_header(const boost::beast::flat_buffer& buffer) {
+  const auto data = buffer.data();
+  const std::string_view bytes(static_cast<const char*>(data.data()), data.size());
+  return bytes.find("\r\n\r\n") != std::string_view::npos;
+}
+
 // Closes after a last response: TLS close_notify, or a lingering close so the client reads the response
 // instead of a reset caused by request bytes we did not read.
 asio::awaitable<void> close_connection(net::FlexStream& stream) {
@@ -104,6 +110,14 @@ asio::awaitable<void> serve_connection(Server::Worker& worker, asio::ip::tcp::so
     if (hec) co_return;
   }
 
+  Server::Worker::Connection registration{&*stream};
+  worker.open.insert(&registration);
+  struct Unregister {
+    std::set<Server::Worker::Connection*>& open;
+    Server::Worker::Connection* self;
+    ~Unregister() { open.erase(self); }
+  } unregister{worker.open, &registration};
+
   boost::beast::flat_buffer buffer;
   std::unique_ptr<char[]> scratch;  // for moving bodies; one per connection, allocated at its first request
   asio::steady_timer header_deadline(stream->get_executor());
@@ -111,9 +125,9 @@ asio::awaitable<void> serve_connection(Server::Worker& worker, asio::ip::tcp::so
     if (worker.draining) break;
     if (buffer.size() == 0) {  // idle between requests: wait for the next one's first bytes
       stream->tcp().expires_after(first ? config.request_header_timeout : config.keepalive_idle_timeout);
-      worker.idle.insert(&*stream);
+      registration.idle = true;
       auto [rec, n] = co_await stream->async_read_some(buffer.prepare(16 * 1024), use_tuple);
-      worker.idle.erase(&*stream);
+      registration.idle = false;
       buffer.commit(n);
       if (rec) co_return stream->close();
     }
@@ -124,11 +138,15 @@ asio::awaitable<void> serve_connection(Server::Worker& worker, asio::ip::tcp::so
     // A separate deadline rather than the stream's own timeout: that one closes the socket, and a slow client
     // is owed its 408 before we close.
     stream->tcp().expires_never();
-    header_deadline.expires_after(config.request_header_timeout);
-    auto outcome = co_await (http::async_read_header(*stream, buffer, parser, use_tuple) ||
-                             header_deadline.async_wait(use_tuple));
-    const error_code rec = outcome.index() == 0 ? std::get<0>(std::get<0>(outcome))
-                                                : error_code(boost::beast::error::timeout);
+    error_code rec;
+    if (holds_whole_header(buffer)) {  // the common case: parsing needs no I/O, so no deadline to race
+      rec = std::get<0>(co_await http::async_read_header(*stream, buffer, parser, use_tuple));
+    } else {
+      header_deadline.expires_after(config.request_header_timeout);
+      auto outcome = co_await (http::async_read_header(*stream, buffer, parser, use_tuple) ||
+                               header_deadline.async_wait(use_tuple));
+      rec = outcome.index() == 0 ? std::get<0>(std::get<0>(outcome)) : error_code(boost::beast::error::timeout);
+    }
     if (!scratch) scratch.reset(new char[scratch_size]);
     Exchange ex{*stream, buffer, parser, config, worker.index, remote, started, &worker.draining,
                 std::span<char>(scratch.get(), scratch_size)};

@@ -93,7 +93,8 @@ bool Server::shutdown() {
     asio::post(w->ioc, [&worker = *w] {
       boost::system::error_code ec;
       worker.acceptor.close(ec);
-      for (auto* stream : worker.idle) stream->close();
+      for (auto* connection : worker.open)
+        if (connection->idle) connection->stream->close();
     });
   }
   const auto deadline = std::chrono::steady_clock::now() + config_.drain_timeout;

@@ -32,7 +32,13 @@ struct Server::Worker {
   boost::asio::ip::tcp::acceptor acceptor{ioc};
   std::thread thread;
   std::atomic<int> connections{0};
-  std::set<net::FlexStream*> idle;  // connections waiting for their next request; touched on this thread only
+  // Every open connection, registered once for its lifetime; `idle` is flipped per request so draining can close
+  // the connections waiting for their next request. Touched on this thread only.
+  struct Connection {
+    net::FlexStream* stream;
+    bool idle = false;
+  };
+  std::set<Connection*> open;
 };
 
 // Serves one client connection until it closes, times out, or the gateway drains.
