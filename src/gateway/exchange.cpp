@@ -14,6 +14,8 @@ namespace gantry {
 namespace asio = boost::asio;
 
 bool Exchange::has_body() const {
+  // A request whose header never completed may still have bytes of any kind on the wire.
+  if (!parser.is_header_done()) return true;
   const auto& req = parser.get();
   if (req.chunked()) return true;
   auto length = parser.content_length();
