@@ -60,6 +60,7 @@ sanitize: deps $(ASAN_DIR)/build.ninja
 
 bench: build
 	bash bench/proxy/run.sh $(abspath $(BUILD_DIR)/gantry)
+	bash scripts/services.sh run -- $(PYTHON) bench/deploy/run.py $(BUILD_DIR)/gantry
 
 clean:
 	-bash scripts/services.sh stop

@@ -4,7 +4,12 @@
 #include "core/registry/registry.hpp"
 #include "gateway/access_log.hpp"
 #include "gateway/deployer.hpp"
+#include "gateway/repository_sync.hpp"
 #include "gateway/server.hpp"
+#include "management/credentials.hpp"
+#include "management/router.hpp"
+#include "management/server.hpp"
+#include "storage/open_repository.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -34,18 +39,21 @@ int run_serve(const std::string& config_path, char** environ) {
                                   : std::max(1u, std::thread::hardware_concurrency());
   // Owned through pointers so they can be torn down in a safe order: sockets must go before their io_context,
   // and a proxy API owns pooled sockets of every io thread.
+  std::unique_ptr<storage::Repository> repository;
+  try {
+    repository = storage::open_repository(config.repository);
+  } catch (const std::exception& e) {
+    spdlog::critical("repository ({}): {}", config.repository.type, e.what());
+    return 1;
+  }
   auto control = std::make_unique<boost::asio::io_context>(1);
   auto deployer = std::make_unique<Deployer>(registry, threads, *control);
   if (!config.apis_dir.empty()) deployer->load_directory(config.apis_dir);
-
-  auto server = std::make_unique<Server>(config.gateway, *deployer, threads);
-  try {
-    server->start();
-  } catch (const std::exception& e) {
-    spdlog::critical("{}", e.what());
-    return 1;
-  }
-
+  // Signals are caught from here on: one arriving during the rest of the start-up is handled once the control
+  // thread runs, instead of killing the process half started.
+  std::unique_ptr<RepositorySync> sync;
+  std::unique_ptr<Server> server;
+  std::unique_ptr<management::Server> management_server;
   bool drained = true;
   auto signals_owner = std::make_unique<boost::asio::signal_set>(*control, SIGINT, SIGTERM, SIGHUP);
   auto& signals = *signals_owner;
@@ -65,16 +73,62 @@ int run_serve(const std::string& config_path, char** environ) {
     }
     spdlog::info("{}: draining (up to {} ms)", signo == SIGTERM ? "SIGTERM" : "SIGINT",
                  config.gateway.drain_timeout.count());
-    drained = server->shutdown();
+    if (management_server) management_server->stop();
+    if (sync) sync->stop();
+    drained = server ? server->shutdown() : true;
     control->stop();
   };
   signals.async_wait(on_signal);
+  // APIs started through the management API are live before the gateway accepts its first connection.
+  sync = std::make_unique<RepositorySync>(*repository, *deployer, *control, config.repository.poll_interval);
+  try {
+    sync->start();
+  } catch (const std::exception& e) {
+    spdlog::critical("repository ({}): {}", config.repository.type, e.what());
+    return 1;
+  }
+
+  server = std::make_unique<Server>(config.gateway, *deployer, threads);
+  try {
+    server->start();
+  } catch (const std::exception& e) {
+    spdlog::critical("{}", e.what());
+    return 1;
+  }
+
+  std::unique_ptr<management::Credentials> credentials;
+  try {
+    credentials = management::Credentials::set_up(config.management, *repository);
+  } catch (const std::exception& e) {
+    spdlog::critical("management credentials: {}", e.what());
+    server->shutdown();
+    return 1;
+  }
+  management::Router router(
+      management::Context{*repository, registry, *deployer,
+                          [&sync] {
+                            if (!sync->sync_and_wait(std::chrono::seconds(2)))
+                              spdlog::warn("management: the gateway did not apply a change within 2 s; it will "
+                                           "on its next poll");
+                          }},
+      *credentials);
+  management_server = std::make_unique<management::Server>(config.management, router);
+  try {
+    management_server->start();
+  } catch (const std::exception& e) {
+    spdlog::critical("{}", e.what());
+    server->shutdown();
+    return 1;
+  }
+
   control->run();
   if (!drained) {
     // Exchanges still hold sockets of several io threads: skip teardown, the kernel closes everything.
     spdlog::default_logger()->flush();
     std::_Exit(0);
   }
+  management_server.reset();
+  sync.reset();
   signals_owner.reset();  // before its io_context
   control.reset();   // health-check probes release their hold on APIs
   deployer.reset();  // APIs and their pooled connections, while every io_context still exists

@@ -63,7 +63,6 @@ std::shared_ptr<const DeployedApi> Deployer::build(const std::string& source, co
 }
 
 std::size_t Deployer::load_directory(const std::string& dir) {
-  std::size_t problems = 0;
   std::error_code ec;
   std::vector<std::string> files;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
@@ -73,24 +72,38 @@ std::size_t Deployer::load_directory(const std::string& dir) {
     spdlog::error("apis.dir '{}': {}", dir, ec.message());
     return 1;
   }
-  std::sort(files.begin(), files.end());
-
-  std::map<std::string, Entry> next;
+  std::map<std::string, std::optional<std::string>> sources;
   for (const auto& file : files) {
-    auto old = by_source_.find(file);
     std::string text;
-    if (!read_text(file, text)) {
+    if (read_text(file, text)) sources[file] = std::move(text);
+    else sources[file] = std::nullopt;
+  }
+  return deploy_origin("apis.dir", sources);
+}
+
+std::size_t Deployer::deploy_origin(const std::string& origin,
+                                    const std::map<std::string, std::optional<std::string>>& sources) {
+  std::size_t problems = 0;
+  std::map<std::string, Entry> next;
+  for (const auto& [source, entry] : by_source_)
+    if (entry.origin != origin) next[source] = entry;
+  std::vector<std::string> files;  // this origin's sources, in name order
+  for (const auto& [file, text] : sources) {
+    if (by_source_.count(file) && by_source_.at(file).origin != origin) continue;  // another origin owns it
+    files.push_back(file);
+    auto old = by_source_.find(file);
+    if (!text) {
       spdlog::error("{}: cannot read", file);
       ++problems;
       if (old != by_source_.end()) next[file] = old->second;
       continue;
     }
-    if (old != by_source_.end() && old->second.text == text) {
+    if (old != by_source_.end() && old->second.text == *text) {
       next[file] = old->second;
       continue;
     }
-    if (auto api = build(file, text, problems)) {
-      next[file] = Entry{std::move(text), std::move(api)};
+    if (auto api = build(file, *text, problems)) {
+      next[file] = Entry{origin, *text, std::move(api)};
     } else if (old != by_source_.end()) {
       spdlog::warn("{}: keeping the previously deployed version of API '{}'", file, old->second.api->definition->id);
       next[file] = old->second;

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,8 +28,15 @@ class Deployer {
   // Returns the number of problems reported.
   std::size_t load_directory(const std::string& dir);
 
+  // The same rules for any origin of definitions (a folder, the repository): `sources` maps each source name (a
+  // file, "repository:api/<id>") to its definition text, or to nullopt when it could not be read (what was
+  // deployed from it keeps serving). APIs of this origin missing from `sources` are retired; APIs of other origins
+  // are untouched. Returns the number of problems reported. Call on one thread only (the control thread).
+  std::size_t deploy_origin(const std::string& origin, const std::map<std::string, std::optional<std::string>>& sources);
+
  private:
   struct Entry {
+    std::string origin;  // which deploy_origin() call owns it
     std::string text;  // the file as last deployed, to detect changes
     std::shared_ptr<const DeployedApi> api;
   };

@@ -92,3 +92,26 @@ def slow():
 @pytest.fixture(scope="session")
 def sanitized():
     return SANITIZED
+
+
+@pytest.fixture
+def pg_database():
+    """A fresh PostgreSQL database on the test services' server (POSTGRES_URL), dropped afterwards: its URI."""
+    url = os.environ.get("POSTGRES_URL")
+    if not url:
+        pytest.skip("POSTGRES_URL is not set: run under scripts/services.sh (make test does)")
+    import uuid
+
+    import psycopg2
+
+    name = "gantry_e2e_" + uuid.uuid4().hex[:12]
+    admin = psycopg2.connect(url)
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(f"CREATE DATABASE {name}")
+    base, _, query = url.partition("?")
+    uri = base.rsplit("/", 1)[0] + "/" + name + ("?" + query if query else "")
+    yield uri
+    with admin.cursor() as cur:
+        cur.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    admin.close()

@@ -84,6 +84,7 @@ const std::vector<Key>& keys() {
       one_of("repository.type", {"sqlite", "postgres"}, [](Config& c) -> auto& { return c.repository.type; }),
       text("repository.path", [](Config& c) -> auto& { return c.repository.path; }),
       text("repository.uri", [](Config& c) -> auto& { return c.repository.uri; }),
+      millis("repository.poll_ms", [](Config& c) -> auto& { return c.repository.poll_interval; }),
       one_of("ratelimit.type", {"memory", "redis"}, [](Config& c) -> auto& { return c.ratelimit.type; }),
       text("ratelimit.uri", [](Config& c) -> auto& { return c.ratelimit.uri; }),
       text("apis.dir", [](Config& c) -> auto& { return c.apis_dir; }),

@@ -32,6 +32,8 @@ struct RepositoryConfig {
   std::string type = "sqlite";
   std::string path = "./data/gantry.db";
   std::string uri;
+  // How often a gateway checks the repository for deployments made by other gantry processes sharing it.
+  std::chrono::milliseconds poll_interval{250};
 };
 
 struct RateLimitConfig {

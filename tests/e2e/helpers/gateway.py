@@ -34,6 +34,10 @@ def to_yaml(tree, indent=0):
     return "\n".join(lines)
 
 
+MANAGEMENT_BASE = "/management/v2/environments/DEFAULT"
+MANAGEMENT_PASSWORD = "e2e-password"
+
+
 class Gateway:
     def __init__(self, binary, work_dir, apis, config, slow_factor):
         self.binary = binary
@@ -48,7 +52,7 @@ class Gateway:
         tree = {
             "gateway": {"host": "127.0.0.1", "port": self.port, "threads": 2},
             "management": {"host": "127.0.0.1", "port": self.management_port, "username": "admin",
-                           "password": "e2e-password"},
+                           "password": MANAGEMENT_PASSWORD},
             "repository": {"type": "sqlite", "path": os.path.join(work_dir, "gantry.db")},
             "apis": {"dir": self.apis_dir},
             "log": {"level": "info", "format": "json"},
@@ -56,6 +60,7 @@ class Gateway:
         for dotted, value in (config or {}).items():
             _set(tree, dotted, value)
         self.tls = bool(tree["gateway"].get("tls", {}).get("cert"))
+        self.management_password = tree["management"].get("password")
         self.config_path = os.path.join(work_dir, "gantry.yml")
         with open(self.config_path, "w") as f:
             f.write(to_yaml(tree) + "\n")
@@ -68,7 +73,8 @@ class Gateway:
     def start(self):
         # GANTRY_* variables of the test run (GANTRY_BIN, GANTRY_SANITIZED) would otherwise read as config keys.
         env = {k: v for k, v in os.environ.items() if not k.startswith("GANTRY_")}
-        with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
+        mode = "ab" if self.proc is not None else "wb"  # a restart keeps the earlier runs' logs
+        with open(self.stdout_path, mode) as out, open(self.stderr_path, mode) as err:
             self.proc = subprocess.Popen([self.binary, "serve", "--config", self.config_path],
                                          stdout=out, stderr=err, env=env, cwd=self.work_dir)
         deadline = time.monotonic() + 15 * self.slow
@@ -77,6 +83,7 @@ class Gateway:
                 raise AssertionError(f"gantry exited with {self.proc.returncode} during start-up\n{self.log()}")
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                socket.create_connection(("127.0.0.1", self.management_port), timeout=0.5).close()
                 return self
             except OSError:
                 pass
@@ -110,6 +117,12 @@ class Gateway:
         if expect_code is not None:
             assert code == expect_code, f"gantry exited with {code}, expected {expect_code}\n{self.tail()}"
         return code
+
+    def restart(self):
+        """SIGTERM, then the same process again on the same config, ports and repository."""
+        self.stop()
+        self.stopped = False
+        return self.start()
 
     def kill(self):
         if self.proc is not None and self.proc.poll() is None:
@@ -156,6 +169,19 @@ class Gateway:
     def get(self, path, **kwargs):
         with self.client() as c:
             return c.get(path, **kwargs)
+
+    def management(self, auth="default", **kwargs):
+        """An httpx client on the management API's environment base (Basic auth with the configured password,
+        unless `auth` says otherwise: None for no credentials, or a (user, password) pair)."""
+        if auth == "default":
+            auth = ("admin", self.management_password)
+        kwargs.setdefault("timeout", 30 * self.slow)
+        return httpx.Client(base_url=f"http://127.0.0.1:{self.management_port}{MANAGEMENT_BASE}", auth=auth,
+                            trust_env=False, **kwargs)
+
+    @property
+    def management_url(self):
+        return f"http://127.0.0.1:{self.management_port}"
 
     # -- logs --------------------------------------------------------------------------------------------------
     def stdout(self):
