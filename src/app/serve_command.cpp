@@ -4,8 +4,11 @@
 #include "core/registry/registry.hpp"
 #include "gateway/access_log.hpp"
 #include "gateway/deployer.hpp"
+#include "gateway/message/message_stats.hpp"
 #include "gateway/server.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <spdlog/spdlog.h>
@@ -46,6 +49,7 @@ int run_serve(const std::string& config_path, char** environ) {
     return 1;
   }
 
+  boost::asio::co_spawn(*control, log_message_stats(), boost::asio::detached);
   bool drained = true;
   auto signals_owner = std::make_unique<boost::asio::signal_set>(*control, SIGINT, SIGTERM, SIGHUP);
   auto& signals = *signals_owner;
@@ -65,6 +69,7 @@ int run_serve(const std::string& config_path, char** environ) {
     }
     spdlog::info("{}: draining (up to {} ms)", signo == SIGTERM ? "SIGTERM" : "SIGINT",
                  config.gateway.drain_timeout.count());
+    deployer->stop_message_streams();  // long-lived streams would otherwise hold the drain until its deadline
     drained = server->shutdown();
     control->stop();
   };

@@ -27,6 +27,9 @@ class Deployer {
   // Returns the number of problems reported.
   std::size_t load_directory(const std::string& dir);
 
+  // Ends the streams of every message API (SSE goaway, WebSocket 1001) so the gateway can drain.
+  void stop_message_streams();
+
  private:
   struct Entry {
     std::string text;  // the file as last deployed, to detect changes
