@@ -61,7 +61,8 @@ sanitize: deps $(ASAN_DIR)/build.ninja
 bench: build
 	bash bench/proxy/run.sh $(abspath $(BUILD_DIR)/gantry)
 	bash scripts/services.sh run -- $(PYTHON) bench/deploy/run.py $(BUILD_DIR)/gantry
+	bash bench/sse-fanout/run.sh $(abspath $(BUILD_DIR)/gantry)
 
 clean:
 	-bash scripts/services.sh stop
-	rm -rf $(BUILD_DIR) $(ASAN_DIR) bench/proxy/.run
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) bench/proxy/.run bench/sse-fanout/.run

@@ -20,6 +20,7 @@ packages=(
   mosquitto mosquitto-clients redis-server redis-tools postgresql postgresql-client
   # benchmarks, their peers, and the profilers to look before tuning
   nginx wrk hyperfine curl procps util-linux linux-perf valgrind
+  pushpin
 )
 
 missing=()

@@ -4,6 +4,7 @@
 #include "core/registry/registry.hpp"
 #include "gateway/access_log.hpp"
 #include "gateway/deployer.hpp"
+#include "gateway/message/message_stats.hpp"
 #include "gateway/repository_sync.hpp"
 #include "gateway/server.hpp"
 #include "management/credentials.hpp"
@@ -11,6 +12,8 @@
 #include "management/server.hpp"
 #include "storage/open_repository.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <spdlog/spdlog.h>
@@ -75,6 +78,7 @@ int run_serve(const std::string& config_path, char** environ) {
                  config.gateway.drain_timeout.count());
     if (management_server) management_server->stop();
     if (sync) sync->stop();
+    deployer->stop_message_streams();  // long-lived streams would otherwise hold the drain until its deadline
     drained = server ? server->shutdown() : true;
     control->stop();
   };
@@ -95,6 +99,7 @@ int run_serve(const std::string& config_path, char** environ) {
     spdlog::critical("{}", e.what());
     return 1;
   }
+  boost::asio::co_spawn(*control, log_message_stats(), boost::asio::detached);
 
   std::unique_ptr<management::Credentials> credentials;
   try {

@@ -13,10 +13,12 @@ namespace gantry {
 namespace http_proxy {
 class ProxyApi;
 }
+class MessageApi;
 
 struct DeployedApi {
   std::shared_ptr<const ApiDefinition> definition;
   std::shared_ptr<http_proxy::ProxyApi> proxy;  // runtime of a proxy API
+  std::shared_ptr<MessageApi> message;          // runtime of a message API (gateway/message/)
   std::string source;                           // where the definition came from (a file path)
 };
 

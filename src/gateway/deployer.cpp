@@ -2,6 +2,7 @@
 
 #include "core/definition/parse.hpp"
 #include "endpoints/http_proxy/proxy_api.hpp"
+#include "gateway/message/message_api.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -44,8 +45,9 @@ std::shared_ptr<const DeployedApi> Deployer::build(const std::string& source, co
   Diagnostics diag;
   auto def = load_definition(text, registry_, diag);
   std::shared_ptr<http_proxy::ProxyApi> proxy;
+  std::shared_ptr<MessageApi> message;
   if (def && def->type == ApiType::proxy) proxy = http_proxy::ProxyApi::create(def, workers_, diag);
-  else if (def) diag.error("$.type", "message APIs cannot be served yet by this gateway");
+  else if (def && def->type == ApiType::message) message = MessageApi::create(def, registry_, diag);
   for (const auto& p : diag.problems()) {
     if (p.severity == Problem::Severity::error) {
       spdlog::error("{}: {}: {}", source, p.path, p.message);
@@ -58,6 +60,7 @@ std::shared_ptr<const DeployedApi> Deployer::build(const std::string& source, co
   auto api = std::make_shared<DeployedApi>();
   api->definition = std::move(def);
   api->proxy = std::move(proxy);
+  api->message = std::move(message);
   api->source = source;
   return api;
 }
@@ -144,12 +147,25 @@ std::size_t Deployer::deploy_origin(const std::string& origin,
   }
   std::map<std::string, Entry> kept;
   for (const auto& source : accepted) kept[source] = next[source];
-  for (const auto& [source, entry] : by_source_)
+  std::vector<std::shared_ptr<const DeployedApi>> superseded;
+  for (const auto& [source, entry] : by_source_) {
+    const bool replaced = kept.count(source) && kept[source].api != entry.api;
     if (!kept.count(source)) spdlog::info("retired API '{}' ({})", entry.api->definition->id, source);
+    if (replaced || !kept.count(source)) superseded.push_back(entry.api);
+  }
   by_source_ = std::move(kept);
   order_ = std::move(accepted);
   current_.store(std::move(snapshot), std::memory_order_release);
+  // Streams of a retired or replaced message API end once the new snapshot is live, so clients that reconnect at
+  // once reach the new version.
+  for (const auto& api : superseded)
+    if (api->message) api->message->stop();
   return problems;
+}
+
+void Deployer::stop_message_streams() {
+  for (const auto& api : snapshot()->apis)
+    if (api->message) api->message->stop();
 }
 
 }  // namespace gantry

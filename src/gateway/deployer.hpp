@@ -34,6 +34,9 @@ class Deployer {
   // are untouched. Returns the number of problems reported. Call on one thread only (the control thread).
   std::size_t deploy_origin(const std::string& origin, const std::map<std::string, std::optional<std::string>>& sources);
 
+  // Ends the streams of every message API (SSE goaway, WebSocket 1001) so the gateway can drain.
+  void stop_message_streams();
+
  private:
   struct Entry {
     std::string origin;  // which deploy_origin() call owns it

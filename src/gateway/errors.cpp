@@ -32,6 +32,12 @@ const ErrorInfo& describe(GatewayErrc e) {
                                          "Timed out while establishing a connection to the upstream"};
   static const ErrorInfo timeout{504, "REQUEST_TIMEOUT", "", "Request timeout"};
   static const ErrorInfo internal{500, "GATEWAY_INTERNAL_ERROR", "", "Internal Server Error"};
+  static const ErrorInfo no_entrypoint{404, "NO_ENTRYPOINT_FOUND", "", "No entrypoint matches the incoming request"};
+  static const ErrorInfo unsupported_accept{400, "UNSUPPORTED_ACCEPT_HEADER", "", "Unsupported accept header"};
+  static const ErrorInfo endpoint_unavailable{503, "ENDPOINT_UNAVAILABLE", "",
+                                              "The endpoint cannot serve this request"};
+  static const ErrorInfo publish_failed{503, "MESSAGE_PUBLISH_FAILED", "", "The message could not be published"};
+  static const ErrorInfo api_stopping{503, "API_STOPPING", "", "The API is being stopped, please retry"};
   switch (e) {
     case GatewayErrc::ok:
     case GatewayErrc::internal_error: return internal;
@@ -49,6 +55,11 @@ const ErrorInfo& describe(GatewayErrc e) {
     case GatewayErrc::upstream_error: return upstream;
     case GatewayErrc::upstream_connect_timeout: return connect_timeout;
     case GatewayErrc::upstream_timeout: return timeout;
+    case GatewayErrc::no_entrypoint: return no_entrypoint;
+    case GatewayErrc::unsupported_accept: return unsupported_accept;
+    case GatewayErrc::endpoint_unavailable: return endpoint_unavailable;
+    case GatewayErrc::publish_failed: return publish_failed;
+    case GatewayErrc::api_stopping: return api_stopping;
   }
   return internal;
 }

@@ -25,6 +25,12 @@ enum class GatewayErrc {
   upstream_connect_timeout,  // 504
   upstream_timeout,          // 504 no (complete) response within readTimeout / slowCallDuration
   internal_error,            // 500
+  // Message APIs
+  no_entrypoint,             // 404 no entrypoint of the API accepts this request (method, Accept, Upgrade)
+  unsupported_accept,        // 400 http-get: Accept names a type it cannot produce
+  endpoint_unavailable,      // 503 the endpoint cannot serve this direction (consumer/producer disabled)
+  publish_failed,            // 503 the endpoint did not accept a published message
+  api_stopping,              // 503 the API is being stopped or redeployed
 };
 
 struct ErrorInfo {

@@ -57,6 +57,10 @@ const ResponseTemplate* find_template(const ApiDefinition* api, const ErrorInfo&
 }  // namespace
 
 asio::awaitable<void> write_error(Exchange& ex, GatewayErrc error) {
+  co_await write_error(ex, error, describe(error).message);
+}
+
+asio::awaitable<void> write_error(Exchange& ex, GatewayErrc error, std::string_view message) {
   const ErrorInfo& info = describe(error);
   http::response<http::string_body> res;
   res.version(11);
@@ -68,7 +72,7 @@ asio::awaitable<void> write_error(Exchange& ex, GatewayErrc error) {
   } else {
     res.result(info.status);
     res.set(http::field::content_type, "application/json");
-    boost::json::object body{{"message", info.message}, {"http_status_code", info.status}};
+    boost::json::object body{{"message", message}, {"http_status_code", info.status}};
     res.body() = boost::json::serialize(body);
   }
   add_tracking_headers(ex, res);

@@ -62,6 +62,8 @@ struct Exchange {
 
 // Writes a gateway error (JSON body, or the API's response template) with the request/transaction id headers.
 boost::asio::awaitable<void> write_error(Exchange& ex, GatewayErrc error);
+// The same with a message saying more than the error's generic one ("Unsupported accept header: text/html").
+boost::asio::awaitable<void> write_error(Exchange& ex, GatewayErrc error, std::string_view message);
 
 // Sends "100 Continue" when the client asked for it and it has not been sent yet; false if the write failed.
 boost::asio::awaitable<bool> send_continue_if_expected(Exchange& ex);

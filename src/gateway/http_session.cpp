@@ -4,6 +4,7 @@
 #include "endpoints/http_proxy/proxy_handler.hpp"
 #include "gateway/access_log.hpp"
 #include "gateway/deployer.hpp"
+#include "gateway/message/message_api.hpp"
 #include "gateway/ids.hpp"
 #include "gateway/worker.hpp"
 
@@ -62,6 +63,7 @@ asio::awaitable<void> handle_exchange(Server::Worker& worker, Exchange& ex, cons
   ex.context_path = std::string(match->context_path);
   ex.remaining_path = std::string(match->remaining_path);
   if (match->api->proxy) co_return co_await http_proxy::handle_proxy(*match->api->proxy, ex);
+  if (match->api->message) co_return co_await match->api->message->handle(ex);
   co_await write_error(ex, GatewayErrc::internal_error);
 }
 

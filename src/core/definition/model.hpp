@@ -41,6 +41,7 @@ struct Dlq {
 struct Entrypoint {
   std::string type;
   Qos qos = Qos::auto_;
+  bool qos_given = false;  // false: the definition has no "qos" (auto, or the pair's first honoured level)
   std::optional<Dlq> dlq;
   boost::json::value configuration;  // as written
   PluginConfigPtr config;            // as parsed by the entrypoint's factory

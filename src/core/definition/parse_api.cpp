@@ -142,6 +142,7 @@ void read_api(ObjectReader& r, ApiDefinition& api, ParseContext& ctx) {
   read_analytics(r, api);
   api.response_templates = parse_response_templates(r, ctx);
   check_dlq_targets(api, ctx);
+  if (ctx.api_type == ApiType::message) check_qos(api, ctx);
   // Management metadata that Gravitee exports along with the definition: kept in `raw`, unused by the gateway.
   r.accept({"crossId", "lifecycleState", "apiLifecycleState", "visibility", "labels", "categories", "groups",
             "disableMembershipNotifications", "metadata", "picture", "pictureUrl", "background", "backgroundUrl",

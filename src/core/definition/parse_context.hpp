@@ -76,4 +76,7 @@ std::map<std::string, std::map<std::string, ResponseTemplate>> parse_response_te
 std::optional<ServiceConfig> parse_service(const boost::json::value& value, const std::string& path,
                                            const ServiceConfig* inherited, ParseContext& ctx);
 
+// Each message entrypoint's QoS against every endpoint type of the API, from the connectors' capabilities.
+void check_qos(ApiDefinition& api, ParseContext& ctx);
+
 }  // namespace gantry::definition

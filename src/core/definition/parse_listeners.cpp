@@ -98,7 +98,10 @@ Entrypoint parse_entrypoint(const boost::json::value& v, const std::string& path
   Entrypoint out;
   ObjectReader r(v, path, ctx.diag);
   if (!r.valid()) return out;
-  if (auto qos = read_enum<Qos>(r, "qos", "qos", qos_levels, qos_levels_shown)) out.qos = *qos;
+  if (auto qos = read_enum<Qos>(r, "qos", "qos", qos_levels, qos_levels_shown)) {
+    out.qos = *qos;
+    out.qos_given = true;
+  }
   if (const auto* dlq = r.get("dlq")) {
     ObjectReader d(*dlq, r.path_of("dlq"), ctx.diag);
     if (d.valid()) out.dlq = Dlq{d.string("endpoint").value_or("")};

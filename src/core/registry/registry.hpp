@@ -12,15 +12,27 @@
 
 namespace gantry {
 
-// What a connector can do; the gateway derives what combinations are allowed from these, never from a table.
+class EndpointConnector;
+class MessageEntrypoint;
+
+// What a connector can do; the gateway derives what combinations are allowed from these, never from a table
+// (core/registry/qos_compatibility.hpp).
 struct ConnectorCapabilities {
   std::vector<ApiType> api_types;            // proxy, message
   std::vector<ListenerType> listener_types;  // entrypoints only
   bool request_response = false;             // proxy connectors
   bool publish = false;                      // client -> endpoint
   bool subscribe = false;                    // endpoint -> client
-  std::vector<Qos> qos;                      // levels it can honour (message connectors)
+  std::vector<Qos> qos;                      // levels it can honour (message connectors), in either direction
   bool resumable = false;                    // can resume a stream from a position
+  // Message connectors: the levels honoured per direction (publish = client -> endpoint).
+  std::vector<Qos> publish_qos;
+  std::vector<Qos> subscribe_qos;
+  // Entrypoints: levels that only hold when the endpoint can resume from a position (http-get's cursor paging).
+  std::vector<Qos> qos_needing_resume;
+  // Entrypoints that pull bounded batches (http-get): at `auto` the endpoint may run its subscription at any
+  // level it honours, since each request ends by itself and the next one carries its cursor.
+  bool auto_follows_endpoint = false;
 };
 
 enum PolicyPhase : unsigned { phase_request = 1, phase_response = 2, phase_publish = 4, phase_subscribe = 8 };
@@ -33,6 +45,11 @@ class EntrypointFactory {
   // `configuration` is null when the definition has none. Problems go to `diag` under `path`.
   virtual PluginConfigPtr parse_config(const boost::json::value& configuration, const std::string& path,
                                        Diagnostics& diag) const = 0;
+  // The runtime of a message entrypoint, built once at deploy time from its parsed config; null for connectors
+  // that only serve proxy APIs.
+  virtual std::shared_ptr<MessageEntrypoint> create_message_entrypoint(const Entrypoint& entrypoint) const {
+    return nullptr;
+  }
 };
 
 class EndpointFactory {
@@ -45,6 +62,11 @@ class EndpointFactory {
   virtual PluginConfigPtr parse_config(const boost::json::value& configuration, const std::string& path,
                                        const boost::json::value& shared, const std::string& shared_path,
                                        Diagnostics& diag) const = 0;
+  // The runtime of a message endpoint (core/message/endpoint_connector.hpp), built once at deploy time; null for
+  // connectors that only serve proxy APIs.
+  virtual std::shared_ptr<EndpointConnector> create_message_endpoint(const Endpoint& endpoint) const {
+    return nullptr;
+  }
 };
 
 class PolicyFactory {

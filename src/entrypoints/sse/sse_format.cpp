@@ -1,0 +1,55 @@
+#include "entrypoints/sse/sse_format.hpp"
+
+namespace gantry::sse {
+
+namespace {
+
+// Field values must not contain line breaks: each line of a multi-line value becomes its own field line.
+void append_lines(std::string& out, std::string_view prefix, std::string_view value) {
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t end = value.find_first_of("\r\n", start);
+    out += prefix;
+    out += value.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    out += '\n';
+    if (end == std::string_view::npos) return;
+    start = end + 1;
+    if (value[end] == '\r' && start < value.size() && value[start] == '\n') ++start;
+  }
+}
+
+void append_comments(std::string& out, const MessageFields& fields) {
+  for (const auto& [name, value] : fields) {
+    std::string prefix = ":" + name + ": ";
+    append_lines(out, prefix, value);
+  }
+}
+
+}  // namespace
+
+std::string retry_frame(std::chrono::milliseconds retry) { return "retry: " + std::to_string(retry.count()) + "\n\n"; }
+
+void append_message(std::string& out, const Message& message, const FrameOptions& options) {
+  if (!message.id.empty()) append_lines(out, "id: ", message.id);
+  out += message.error ? "event: error\n" : "event: message\n";
+  append_lines(out, "data: ", message.content);
+  if (options.headers_as_comment) append_comments(out, message.headers);
+  if (options.metadata_as_comment) append_comments(out, message.metadata);
+  out += '\n';
+}
+
+std::string goaway_frame(std::string_view reason) {
+  std::string out = "event: goaway\n";
+  append_lines(out, "data: ", reason);
+  out += '\n';
+  return out;
+}
+
+std::string error_frame(std::string_view reason) {
+  std::string out = "event: error\n";
+  append_lines(out, "data: ", reason);
+  out += '\n';
+  return out;
+}
+
+}  // namespace gantry::sse

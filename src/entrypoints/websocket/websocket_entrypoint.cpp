@@ -1,0 +1,143 @@
+#include "entrypoints/websocket/websocket_entrypoint.hpp"
+
+#include "core/message/endpoint_connector.hpp"
+#include "gateway/ids.hpp"
+#include "gateway/message/live_streams.hpp"
+#include "gateway/message/message_stats.hpp"
+#include "gateway/message/subscriber.hpp"
+#include "net/flex_stream_websocket.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/websocket.hpp>
+
+namespace gantry::websocket_entrypoint {
+namespace asio = boost::asio;
+namespace websocket = boost::beast::websocket;
+using namespace asio::experimental::awaitable_operators;
+using WsStream = websocket::stream<net::FlexStream&>;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+// Frames from the client become published messages. Ends when the client closes or the connection drops.
+asio::awaitable<void> read_frames(WsStream& ws, MessageContext& ctx, const WebSocketConfig& config,
+                                  const MessagePhaseContext& phase_ctx) {
+  boost::beast::flat_buffer buffer;
+  for (;;) {
+    auto [ec, n] = co_await ws.async_read(buffer, use_tuple);
+    if (ec) co_return;
+    if (!config.publisher) {  // a subscribe-only socket: what the client sends is not published
+      buffer.consume(buffer.size());
+      continue;
+    }
+    auto m = std::make_shared<Message>();
+    m->id = new_uuid();
+    m->content = boost::beast::buffers_to_string(buffer.data());
+    m->timestamp_ms = now_epoch_ms();
+    buffer.consume(buffer.size());
+    auto kept = ctx.phases.run_publish(std::move(m), phase_ctx);
+    if (!kept) continue;
+    auto [pec] = co_await async_publish(ctx.endpoint, std::move(kept), ctx.entrypoint.qos, use_tuple);
+    if (pec) {
+      ++message_stats().publish_failures;
+      co_await ws.async_close(websocket::close_reason(websocket::close_code::internal_error, "publish failed"),
+                              use_tuple);
+      co_return;
+    }
+    ++message_stats().published;
+  }
+}
+
+websocket::close_reason closing_reason(const Subscriber& subscriber) {
+  if (subscriber.aborted()) return {websocket::close_code::going_away, subscriber.end_reason()};
+  if (!subscriber.end_reason().empty()) return {websocket::close_code::internal_error, subscriber.end_reason()};
+  return {websocket::close_code::normal};
+}
+
+// The endpoint's messages become frames; ends with a close frame when the stream ends.
+asio::awaitable<void> write_frames(WsStream& ws, Subscriber& subscriber) {
+  for (;;) {
+    auto next = co_await subscriber.next(std::chrono::milliseconds(0));
+    if (next.event != SubscriberQueue::Event::message) break;
+    const auto& content = next.delivery.message->content;
+    ws.text(is_utf8(content));
+    auto [ec, n] = co_await ws.async_write(asio::buffer(content), use_tuple);
+    if (ec) {
+      subscriber.undelivered(next.delivery);
+      co_return;
+    }
+    subscriber.delivered(next.delivery);
+  }
+  // Cancelled because the client already left: nothing to close.
+  if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none) co_return;
+  co_await ws.async_close(closing_reason(subscriber), use_tuple);
+}
+
+void configure(WsStream& ws, Exchange& ex) {
+  ws.set_option(websocket::stream_base::timeout::suggested(boost::beast::role_type::server));
+  ws.set_option(websocket::stream_base::decorator([&ex](websocket::response_type& res) {
+    add_tracking_headers(ex, res);
+  }));
+  ws.read_message_max(ex.config.max_body_bytes);
+}
+
+}  // namespace
+
+bool WebSocketEntrypoint::matches(const RequestParser::value_type& request) const {
+  return websocket::is_upgrade(request);
+}
+
+asio::awaitable<void> WebSocketEntrypoint::serve(Exchange& ex, MessageContext& ctx) const {
+  const auto executor = co_await asio::this_coro::executor;
+  const MessagePhaseContext phase_ctx{ctx.api, type(), ex.path};
+  Subscriber subscriber(executor, ctx, phase_ctx);
+  auto registration = ctx.streams.enter(executor, [&subscriber] { subscriber.stop("API stopping"); });
+  if (!registration) co_return co_await write_error(ex, GatewayErrc::api_stopping);
+  if (config_->subscriber && !subscriber.open({})) co_return co_await write_error(ex, GatewayErrc::endpoint_unavailable);
+
+  WsStream ws(ex.client);
+  configure(ws, ex);
+  ex.client.tcp().expires_never();  // the websocket's own timeouts (idle pings) take over
+  ex.keep_alive = false;
+  ex.response_started = true;
+  auto [ec] = co_await ws.async_accept(ex.parser.get(), use_tuple);
+  if (ec) co_return;
+  ex.status = 101;
+  // The websocket reads through its own buffer from here on: give the request's back.
+  if (ex.client_buffer.size() == 0) ex.client_buffer.shrink_to_fit();
+  OpenStreamGauge counted;
+  co_await (read_frames(ws, ctx, *config_, phase_ctx) || write_frames(ws, subscriber));
+}
+
+bool is_utf8(std::string_view bytes) {
+  std::size_t i = 0;
+  const auto* s = reinterpret_cast<const unsigned char*>(bytes.data());
+  while (i < bytes.size()) {
+    const unsigned char c = s[i];
+    std::size_t extra = 0;
+    std::uint32_t cp = 0;
+    if (c < 0x80) { ++i; continue; }
+    if ((c & 0xE0) == 0xC0) { extra = 1; cp = c & 0x1F; }
+    else if ((c & 0xF0) == 0xE0) { extra = 2; cp = c & 0x0F; }
+    else if ((c & 0xF8) == 0xF0) { extra = 3; cp = c & 0x07; }
+    else return false;
+    if (i + extra >= bytes.size()) return false;
+    for (std::size_t k = 1; k <= extra; ++k) {
+      if ((s[i + k] & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (s[i + k] & 0x3F);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+    if ((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) || (extra == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+      return false;
+    i += extra + 1;
+  }
+  return true;
+}
+
+}  // namespace gantry::websocket_entrypoint

@@ -1,0 +1,57 @@
+#include "gateway/message/client_stream.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/serializer.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <array>
+
+namespace gantry {
+namespace asio = boost::asio;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+asio::awaitable<bool> write_stream_header(Exchange& ex, const http::fields& headers) {
+  http::response<http::empty_body> res{http::status::ok, 11};
+  for (const auto& field : headers) res.set(field.name_string(), field.value());
+  add_tracking_headers(ex, res);
+  res.chunked(true);
+  ex.status = 200;
+  ex.keep_alive = false;  // the connection ends with the stream
+  ex.response_started = true;
+  http::response_serializer<http::empty_body> sr{res};
+  auto [ec, n] = co_await http::async_write_header(ex.client, sr, use_tuple);
+  ex.bytes_out += n;
+  co_return !ec;
+}
+
+asio::awaitable<bool> write_chunk(Exchange& ex, std::string_view data) {
+  if (data.empty()) co_return true;  // an empty chunk would end the body
+  auto [ec, n] = co_await asio::async_write(ex.client, http::make_chunk(asio::buffer(data)), use_tuple);
+  ex.bytes_out += n;
+  co_return !ec;
+}
+
+asio::awaitable<void> end_stream(Exchange& ex) {
+  auto [ec, n] = co_await asio::async_write(ex.client, http::make_chunk_last(), use_tuple);
+  ex.bytes_out += n;
+  stop_watching(ex);
+}
+
+void stop_watching(Exchange& ex) {
+  boost::system::error_code ignored;
+  ex.client.tcp().socket().cancel(ignored);
+}
+
+asio::awaitable<void> watch_client_close(Exchange& ex) {
+  std::array<char, 512> discard;
+  for (;;) {
+    auto [ec, n] = co_await ex.client.async_read_some(asio::buffer(discard), use_tuple);
+    if (ec) co_return;
+  }
+}
+
+}  // namespace gantry

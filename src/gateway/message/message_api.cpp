@@ -1,0 +1,76 @@
+#include "gateway/message/message_api.hpp"
+
+#include "core/message/endpoint_connector.hpp"
+
+#include <algorithm>
+
+namespace gantry {
+
+MessageApi::MessageApi(std::shared_ptr<const ApiDefinition> def) : def_(def), phases_(def) {}
+
+MessageApi::~MessageApi() { stop(); }
+
+namespace {
+
+std::string entrypoint_path(std::size_t listener, std::size_t index) {
+  return path_field(path_index(path_field(path_index("$.listeners", listener), "entrypoints"), index), "type");
+}
+
+}  // namespace
+
+std::shared_ptr<MessageApi> MessageApi::create(std::shared_ptr<const ApiDefinition> def, const Registry& registry,
+                                               Diagnostics& diag) {
+  std::shared_ptr<MessageApi> api(new MessageApi(def));
+  const std::size_t errors_before = diag.error_count();
+  for (std::size_t i = 0; i < def->listeners.size(); ++i) {
+    const auto& listener = def->listeners[i];
+    // Subscription listeners (webhook) are served from stored subscriptions, not from client requests.
+    if (listener.type != ListenerType::http) continue;
+    for (std::size_t j = 0; j < listener.entrypoints.size(); ++j) {
+      const auto& entrypoint = listener.entrypoints[j];
+      const auto* factory = registry.entrypoint(entrypoint.type);
+      auto runtime = factory ? factory->create_message_entrypoint(entrypoint) : nullptr;
+      if (!runtime) {
+        diag.error(entrypoint_path(i, j), "entrypoint '" + entrypoint.type + "' cannot serve message APIs yet");
+        continue;
+      }
+      api->entrypoints_.push_back({&entrypoint, std::move(runtime)});
+    }
+  }
+  std::stable_sort(api->entrypoints_.begin(), api->entrypoints_.end(), [](const auto& a, const auto& b) {
+    return a.runtime->specificity() > b.runtime->specificity();
+  });
+  // Messages go to the first endpoint of the first group, as in Gravitee when no flow routes elsewhere.
+  if (def->endpoint_groups.empty() || def->endpoint_groups.front().endpoints.empty()) {
+    diag.error("$.endpointGroups", "a message API needs at least one endpoint");
+  } else {
+    const auto& endpoint = def->endpoint_groups.front().endpoints.front();
+    const auto* factory = registry.endpoint(endpoint.type);
+    api->endpoint_ = factory ? factory->create_message_endpoint(endpoint) : nullptr;
+    if (!api->endpoint_)
+      diag.error("$.endpointGroups[0].endpoints[0].type",
+                 "endpoint '" + endpoint.type + "' cannot serve message APIs yet");
+  }
+  if (diag.error_count() != errors_before) return nullptr;
+  return api;
+}
+
+const MessageApi::BoundEntrypoint* MessageApi::select(const RequestParser::value_type& request) const {
+  for (const auto& bound : entrypoints_)
+    if (bound.runtime->matches(request)) return &bound;
+  return nullptr;
+}
+
+boost::asio::awaitable<void> MessageApi::handle(Exchange& ex) {
+  const auto* bound = select(ex.parser.get());
+  if (!bound) co_return co_await write_error(ex, GatewayErrc::no_entrypoint);
+  MessageContext ctx{*def_, *bound->definition, *endpoint_, phases_, streams_};
+  co_await bound->runtime->serve(ex, ctx);
+}
+
+void MessageApi::stop() {
+  streams_.stop_all();
+  if (endpoint_) endpoint_->stop();
+}
+
+}  // namespace gantry

@@ -1,0 +1,70 @@
+// One subscriber of the API's endpoint (a client stream, or a webhook subscription): the endpoint delivers into a
+// bounded queue, the entrypoint's single writer takes messages out, and the QoS decides when each is acknowledged
+// (docs/qos.md). Lives on one io thread; destroying it releases the endpoint subscription at once. Nothing here
+// depends on a client connection, so a webhook delivery loop drives one the same way SSE does.
+#pragma once
+
+#include "core/message/endpoint_connector.hpp"
+#include "core/message/subscriber_queue.hpp"
+#include "gateway/message/message_entrypoint.hpp"
+#include "gateway/message/phase_chain.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+namespace gantry {
+
+class Subscriber final : public MessageSink, private FlowControl {
+ public:
+  Subscriber(boost::asio::any_io_executor executor, MessageContext& ctx, MessagePhaseContext phase_ctx,
+             QueueLimits limits = {});
+  ~Subscriber();
+  Subscriber(const Subscriber&) = delete;
+  Subscriber& operator=(const Subscriber&) = delete;
+
+  // Opens the endpoint subscription; false when the endpoint cannot subscribe. A durable subscriber (a webhook
+  // subscription, which keeps its own position across restarts) passes its stable id.
+  bool open(std::string resume_after, std::uint64_t limit = 0, std::string durable_id = {});
+
+  // The next message for the client (at-most-once: already acknowledged), a timeout, or the end.
+  boost::asio::awaitable<SubscriberQueue::Next> next(std::chrono::milliseconds timeout);
+  std::optional<Delivery> try_next();  // without waiting (to batch writes)
+
+  // The entrypoint's verdict on a message it took: acknowledges (auto, at-least-once) or nacks it.
+  void delivered(const Delivery& d);
+  void undelivered(const Delivery& d);
+
+  // Ends the stream now (the API stopped): the writer sees the end with `aborted()` true.
+  void stop(std::string reason) { queue_.abort(std::move(reason)); }
+  bool aborted() const { return queue_.aborted(); }
+  const std::string& end_reason() const { return queue_.end_reason(); }
+  Qos qos() const { return qos_; }
+  const SubscriberQueue& queue() const { return queue_; }
+
+ private:
+  // MessageSink
+  void on_message(MessagePtr message, std::uint64_t ack_id) override;
+  void on_end(std::string error) override;
+  // FlowControl
+  void pause() override;
+  void resume() override;
+  void rejected(const Delivery& d) override;
+
+  Delivery taken(Delivery d);
+
+  boost::asio::any_io_executor executor_;
+  MessageContext& ctx_;
+  MessagePhaseContext phase_ctx_;
+  Qos qos_;
+  SubscriberQueue queue_;
+  std::unique_ptr<Subscription> subscription_;  // last member: released first
+};
+
+// Overflow policy of a subscriber queue at each QoS level.
+Overflow overflow_for(Qos qos);
+
+}  // namespace gantry
