@@ -36,6 +36,15 @@ int run_serve(const std::string& config_path, char** environ) {
   // and a proxy API owns pooled sockets of every io thread.
   auto control = std::make_unique<boost::asio::io_context>(1);
   auto deployer = std::make_unique<Deployer>(registry, threads, *control);
+  {
+    std::string error;
+    auto counters = make_counter_store(config.ratelimit, threads, error);
+    if (!counters) {
+      std::cerr << "gantry: invalid configuration:\n" << error << "\n";
+      return 2;
+    }
+    deployer->set_counter_store(std::move(counters));
+  }
   if (!config.apis_dir.empty()) deployer->load_directory(config.apis_dir);
 
   auto server = std::make_unique<Server>(config.gateway, *deployer, threads);

@@ -4,6 +4,8 @@
 
 #include "core/registry/registry.hpp"
 #include "gateway/deployed_api.hpp"
+#include "gateway/flows/policy.hpp"
+#include "gateway/ratelimit/counter_store.hpp"
 
 #include <boost/asio/io_context.hpp>
 
@@ -27,6 +29,9 @@ class Deployer {
   // Returns the number of problems reported.
   std::size_t load_directory(const std::string& dir);
 
+  // Where rate-limit counters live (in memory until told otherwise); set before the first deployment.
+  void set_counter_store(std::unique_ptr<CounterStore> store);
+
  private:
   struct Entry {
     std::string text;  // the file as last deployed, to detect changes
@@ -40,6 +45,8 @@ class Deployer {
   std::map<std::string, Entry> by_source_;
   std::vector<std::string> order_;  // sources in deployment order: earlier deployments keep contested paths
   std::atomic<std::shared_ptr<const GatewaySnapshot>> current_;
+  std::unique_ptr<CounterStore> counters_ = make_memory_counter_store();
+  PolicyServices services_{counters_.get()};
 };
 
 }  // namespace gantry
