@@ -14,7 +14,7 @@ SANITIZER_ENV := ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:print_stacktrace=1 
                  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
                  GANTRY_SANITIZED=1
 
-.PHONY: all deps build run test unit e2e suite sanitize bench clean
+.PHONY: all deps build run test unit e2e suite sanitize bench fuzz clean
 
 all: build
 
@@ -58,6 +58,11 @@ sanitize: deps $(ASAN_DIR)/build.ninja
 	cmake --build $(ASAN_DIR) -j $(JOBS)
 	$(SANITIZER_ENV) bash scripts/services.sh run -- $(MAKE) --no-print-directory suite SUITE_DIR=$(ASAN_DIR)
 
+# The EL parser under libFuzzer for FUZZ_SECONDS (clang, in build-fuzz/); a crash leaves its input in the cwd.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	bash tests/fuzz/run.sh $(FUZZ_SECONDS)
+
 bench: build
 	bash bench/proxy/run.sh $(abspath $(BUILD_DIR)/gantry)
 	bash scripts/services.sh run -- $(PYTHON) bench/deploy/run.py $(BUILD_DIR)/gantry
@@ -65,4 +70,4 @@ bench: build
 
 clean:
 	-bash scripts/services.sh stop
-	rm -rf $(BUILD_DIR) $(ASAN_DIR) bench/proxy/.run bench/sse-fanout/.run
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) build-fuzz bench/proxy/.run bench/sse-fanout/.run

@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   # build
   build-essential cmake ninja-build ccache pkg-config git
+  # clang 14 for the libFuzzer targets (tests/fuzz, `make fuzz`)
+  clang
   # Boost 1.81 as individual packages (libboost-all-dev is 1.74; libboost1.81-all-dev drags in OpenMPI)
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-context1.81-dev
   # libraries

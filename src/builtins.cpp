@@ -7,6 +7,15 @@
 #include "entrypoints/http_proxy/factory.hpp"
 #include "entrypoints/sse/factory.hpp"
 #include "entrypoints/websocket/factory.hpp"
+#include "policies/assign_attributes/assign_attributes.hpp"
+#include "policies/ip_filtering/ip_filtering.hpp"
+#include "policies/latency/latency.hpp"
+#include "policies/message_filtering/message_filtering.hpp"
+#include "policies/message_rate_limit/message_rate_limit.hpp"
+#include "policies/mock/mock.hpp"
+#include "policies/override_http_method/override_http_method.hpp"
+#include "policies/rate_limit/limiter.hpp"
+#include "policies/transform_headers/transform_headers.hpp"
 #include "services/http_health_check/factory.hpp"
 
 namespace gantry {
@@ -21,6 +30,20 @@ void register_builtins(Registry& registry) {
   registry.add(make_http_post_entrypoint_factory());
   registry.add(make_websocket_entrypoint_factory());
   registry.add(make_mock_endpoint_factory());
+
+  // Policies (issue 8).
+  registry.add(make_transform_headers_factory());
+  registry.add(make_rate_limit_factory());
+  registry.add(make_quota_factory());
+  registry.add(make_spike_arrest_factory());
+  registry.add(make_ip_filtering_factory());
+  registry.add(make_assign_attributes_factory("policy-assign-attributes"));
+  registry.add(make_assign_attributes_factory("assign-attributes"));
+  registry.add(make_mock_factory());
+  registry.add(make_override_http_method_factory());
+  registry.add(make_latency_factory());
+  registry.add(make_message_filtering_factory());
+  registry.add(make_message_rate_limit_factory());
 }
 
 }  // namespace gantry

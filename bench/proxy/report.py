@@ -21,6 +21,7 @@ LABELS = {
     "backend": "(a) nginx backend, directly",
     "nginx": "(b) nginx `proxy_pass` + upstream keep-alive",
     "gantry": "(c) Gantry, keyless proxy API",
+    "gantry_policies": "(d) Gantry, (c) + rate-limit (never reached) + transform-headers",
 }
 UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
 
@@ -96,11 +97,16 @@ def verdict(meta, results):
     g, n = results["gantry"], results["nginx"]
     rps, p99, cpu = g["rps"] / n["rps"], g["p99"] / n["p99"], g["cpu_per_100k"] / n["cpu_per_100k"]
     met = rps >= 1.1 and p99 <= 1.0
-    return (
+    text = (
         f"**Gantry / nginx proxy:** requests/s **{rps:.2f}×** (target ≥ 1.10×), p99 **{p99:.2f}×** "
         f"(target ≤ 1.00×), CPU per request {cpu:.2f}× (lower is better). "
         f"Target {'met' if met else 'not met'} in this run."
     )
+    if "gantry_policies" in results:
+        ratio = results["gantry_policies"]["rps"] / g["rps"]
+        text += (f"\n\n**Policies / plain keyless (d / c):** requests/s **{ratio:.2f}×** (target ≥ 0.92×). "
+                 f"Target {'met' if ratio >= 0.92 else 'not met'} in this run.")
+    return text
 
 
 def profile(run):

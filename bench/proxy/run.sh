@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # REST proxy benchmark (`make bench`): wrk against (a) an nginx backend returning 1 KB, (b) nginx proxy_pass to it
-# with upstream keep-alive, (c) Gantry with a keyless proxy API to it; same connections and duration, one after
+# with upstream keep-alive, (c) Gantry with a keyless proxy API to it, (d) the same API with rate-limit (never
+# reached) + transform-headers; same connections and duration, one after
 # the other, in rounds, with CPUs pinned. Rewrites the proxy section of docs/benchmarks.md (report.py).
 #
 #   bench/proxy/run.sh [GANTRY_BINARY]      without a usable binary, (c) is skipped and reported as such
@@ -137,12 +138,13 @@ if [ -n "$gantry" ] && [ -x "$gantry" ]; then
   gantry_port=$(free_port)
   fill "$here/gantry.yml" "$run/gantry.yml" RUN="$run" PORT="$gantry_port" MANAGEMENT_PORT="$(free_port)" THREADS="$workers"
   fill "$here/api.json" "$run/apis/bench.json" BACKEND_PORT="$backend_port"
+  fill "$here/api-policies.json" "$run/apis/bench-policies.json" BACKEND_PORT="$backend_port"
   gantry_version=$("$gantry" version 2>/dev/null | head -n1 || true)
   taskset -c "$PROXY_CPUS" "$gantry" serve --config "$run/gantry.yml" </dev/null >"$run/gantry.log" 2>&1 &
   gantry_pid=$!
   pids+=("$gantry_pid")
   wait_listening "$gantry_port" "$gantry_pid" "gantry" "$run/gantry.log"
-  targets+=(gantry)
+  targets+=(gantry gantry_policies)
 else
   gantry_skipped="no gateway binary at '${gantry:-<none given>}' (run make bench)"
   log "skipping Gantry: $gantry_skipped"
@@ -153,13 +155,14 @@ url_of() {
     backend) echo "http://127.0.0.1:$backend_port/" ;;
     nginx) echo "http://127.0.0.1:$proxy_port/" ;;
     gantry) echo "http://127.0.0.1:$gantry_port/bench/" ;;
+    gantry_policies) echo "http://127.0.0.1:$gantry_port/bench-policies/" ;;
   esac
 }
 pid_of() {
   case $1 in
     backend) echo "$backend_pid" ;;
     nginx) echo "$proxy_pid" ;;
-    gantry) echo "$gantry_pid" ;;
+    gantry|gantry_policies) echo "$gantry_pid" ;;
   esac
 }
 # The backend alone is loaded from the proxy's CPUs, idle at that moment, rather than from its own.

@@ -51,6 +51,15 @@ int run_serve(const std::string& config_path, char** environ) {
   }
   auto control = std::make_unique<boost::asio::io_context>(1);
   auto deployer = std::make_unique<Deployer>(registry, threads, *control);
+  {
+    std::string error;
+    auto counters = make_counter_store(config.ratelimit, threads, error);
+    if (!counters) {
+      std::cerr << "gantry: invalid configuration:\n" << error << "\n";
+      return 2;
+    }
+    deployer->set_counter_store(std::move(counters));
+  }
   if (!config.apis_dir.empty()) deployer->load_directory(config.apis_dir);
   // Signals are caught from here on: one arriving during the rest of the start-up is handled once the control
   // thread runs, instead of killing the process half started.

@@ -40,13 +40,18 @@ std::vector<std::pair<std::string, std::string>> host_paths(const ApiDefinition&
 Deployer::Deployer(const Registry& registry, std::size_t workers, boost::asio::io_context& control)
     : registry_(registry), workers_(workers), control_(control), current_(std::make_shared<const GatewaySnapshot>()) {}
 
+void Deployer::set_counter_store(std::unique_ptr<CounterStore> store) {
+  counters_ = std::move(store);
+  services_.counters = counters_.get();
+}
+
 std::shared_ptr<const DeployedApi> Deployer::build(const std::string& source, const std::string& text,
                                                    std::size_t& problems) {
   Diagnostics diag;
   auto def = load_definition(text, registry_, diag);
   std::shared_ptr<http_proxy::ProxyApi> proxy;
   std::shared_ptr<MessageApi> message;
-  if (def && def->type == ApiType::proxy) proxy = http_proxy::ProxyApi::create(def, workers_, diag);
+  if (def && def->type == ApiType::proxy) proxy = http_proxy::ProxyApi::create(def, workers_, diag, services_);
   else if (def && def->type == ApiType::message) message = MessageApi::create(def, registry_, diag);
   for (const auto& p : diag.problems()) {
     if (p.severity == Problem::Severity::error) {

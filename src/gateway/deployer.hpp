@@ -4,6 +4,8 @@
 
 #include "core/registry/registry.hpp"
 #include "gateway/deployed_api.hpp"
+#include "gateway/flows/policy.hpp"
+#include "gateway/ratelimit/counter_store.hpp"
 
 #include <boost/asio/io_context.hpp>
 
@@ -37,6 +39,9 @@ class Deployer {
   // Ends the streams of every message API (SSE goaway, WebSocket 1001) so the gateway can drain.
   void stop_message_streams();
 
+  // Where rate-limit counters live (in memory until told otherwise); set before the first deployment.
+  void set_counter_store(std::unique_ptr<CounterStore> store);
+
  private:
   struct Entry {
     std::string origin;  // which deploy_origin() call owns it
@@ -51,6 +56,8 @@ class Deployer {
   std::map<std::string, Entry> by_source_;
   std::vector<std::string> order_;  // sources in deployment order: earlier deployments keep contested paths
   std::atomic<std::shared_ptr<const GatewaySnapshot>> current_;
+  std::unique_ptr<CounterStore> counters_ = make_memory_counter_store();
+  PolicyServices services_{counters_.get()};
 };
 
 }  // namespace gantry

@@ -1,6 +1,7 @@
 #include "gateway/exchange.hpp"
 
 #include "core/definition/model.hpp"
+#include "gateway/flows/flow_run.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -39,11 +40,14 @@ std::vector<std::string_view> accepted_types(std::string_view accept) {
   return types;
 }
 
-const ResponseTemplate* find_template(const ApiDefinition* api, const ErrorInfo& info, std::string_view accept) {
+}  // namespace
+
+const ResponseTemplate* find_response_template(const ApiDefinition* api, std::string_view key,
+                                               std::string_view parent_key, std::string_view accept) {
   if (!api || api->response_templates.empty()) return nullptr;
-  for (std::string_view key : {info.key, info.parent_key}) {
-    if (key.empty()) continue;
-    auto it = api->response_templates.find(std::string(key));
+  for (std::string_view candidate : {key, parent_key}) {
+    if (candidate.empty()) continue;
+    auto it = api->response_templates.find(std::string(candidate));
     if (it == api->response_templates.end()) continue;
     for (auto type : accepted_types(accept)) {
       auto t = it->second.find(std::string(type));
@@ -54,8 +58,6 @@ const ResponseTemplate* find_template(const ApiDefinition* api, const ErrorInfo&
   return nullptr;
 }
 
-}  // namespace
-
 asio::awaitable<void> write_error(Exchange& ex, GatewayErrc error) {
   co_await write_error(ex, error, describe(error).message);
 }
@@ -65,7 +67,8 @@ asio::awaitable<void> write_error(Exchange& ex, GatewayErrc error, std::string_v
   http::response<http::string_body> res;
   res.version(11);
   const auto& req = ex.parser.get();
-  if (const ResponseTemplate* t = find_template(ex.api, info, req[http::field::accept])) {
+  if (ex.flows) ex.flows->add_response_headers(res);
+  if (const ResponseTemplate* t = find_response_template(ex.api, info.key, info.parent_key, req[http::field::accept])) {
     res.result(t->status ? t->status : info.status);
     for (const auto& [name, value] : t->headers) res.set(name, value);
     res.body() = t->body;

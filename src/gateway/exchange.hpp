@@ -21,6 +21,8 @@
 namespace gantry {
 
 struct ApiDefinition;
+struct ResponseTemplate;
+class FlowRun;
 
 namespace http = boost::beast::http;
 using RequestParser = http::request_parser<http::buffer_body>;
@@ -43,6 +45,8 @@ struct Exchange {
   std::string context_path;    // the matched listener path, e.g. "/test"
   std::string remaining_path;  // path after the context path, e.g. "/foo" ("" when none)
   const ApiDefinition* api = nullptr;
+  FlowRun* flows = nullptr;                     // the API's flows for this exchange; null when it has none
+  const std::string* request_content = nullptr; // the request body when a policy read it whole (#request.content)
 
   bool keep_alive = true;        // false = the connection closes after this exchange
   bool continue_sent = false;
@@ -64,6 +68,10 @@ struct Exchange {
 boost::asio::awaitable<void> write_error(Exchange& ex, GatewayErrc error);
 // The same with a message saying more than the error's generic one ("Unsupported accept header: text/html").
 boost::asio::awaitable<void> write_error(Exchange& ex, GatewayErrc error, std::string_view message);
+
+// The API's responseTemplates entry for an error key (then its parent key) and the client's Accept, or null.
+const ResponseTemplate* find_response_template(const ApiDefinition* api, std::string_view key,
+                                               std::string_view parent_key, std::string_view accept);
 
 // Sends "100 Continue" when the client asked for it and it has not been sent yet; false if the write failed.
 boost::asio::awaitable<bool> send_continue_if_expected(Exchange& ex);

@@ -1,5 +1,6 @@
 // Flows (API-level and plan-level): selectors, and the policy steps of each phase checked against the registry.
 #include "core/definition/parse_context.hpp"
+#include "core/el/diagnose.hpp"
 
 #include <boost/json.hpp>
 
@@ -80,7 +81,11 @@ std::optional<Selector> parse_selector(const boost::json::value& v, const std::s
   switch (*type) {
     case SelectorType::http: return parse_http_selector(r);
     case SelectorType::channel: return parse_channel_selector(r);
-    case SelectorType::condition: return ConditionSelector{r.string("condition", true).value_or("")};
+    case SelectorType::condition: {
+      ConditionSelector s{r.string("condition", true).value_or("")};
+      if (!s.condition.empty()) el::compile_condition(s.condition, r.path_of("condition"), ctx.diag);
+      return s;
+    }
   }
   return std::nullopt;
 }
@@ -120,6 +125,9 @@ Step parse_step(const boost::json::value& v, const std::string& path, const Phas
   r.read("enabled", out.enabled);
   r.read("condition", out.condition);
   r.read("messageCondition", out.message_condition);
+  if (!out.condition.empty()) el::compile_condition(out.condition, r.path_of("condition"), ctx.diag);
+  if (!out.message_condition.empty())
+    el::compile_condition(out.message_condition, r.path_of("messageCondition"), ctx.diag);
   r.read_raw("configuration", out.configuration);
   auto policy = r.string("policy", true);
   if (!policy) return out;

@@ -58,10 +58,11 @@ std::shared_ptr<const HealthCheckConfig> health_check_of(const std::optional<Ser
 }  // namespace
 
 std::shared_ptr<ProxyApi> ProxyApi::create(std::shared_ptr<const ApiDefinition> def, std::size_t workers,
-                                           Diagnostics& diag) {
+                                           Diagnostics& diag, const PolicyServices& services) {
   auto api = std::make_shared<ProxyApi>();
   api->def_ = def;
   api->self_ = api;
+  api->flows_ = FlowChain::compile(*def, services);
   for (std::size_t g = 0; g < def->endpoint_groups.size(); ++g) {
     const EndpointGroup& group = def->endpoint_groups[g];
     GroupRuntime runtime;

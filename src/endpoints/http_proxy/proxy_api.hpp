@@ -8,6 +8,7 @@
 #include "endpoints/http_proxy/config.hpp"
 #include "endpoints/http_proxy/load_balancer.hpp"
 #include "endpoints/http_proxy/upstream_pool.hpp"
+#include "gateway/flows/flow_chain.hpp"
 #include "services/http_health_check/config.hpp"
 #include "services/http_health_check/health_tracker.hpp"
 
@@ -64,11 +65,12 @@ class ProxyApi {
  public:
   // Null (with problems in `diag`, under JSON paths) when something only checkable now fails, e.g. a PEM file.
   static std::shared_ptr<ProxyApi> create(std::shared_ptr<const ApiDefinition> def, std::size_t workers,
-                                          Diagnostics& diag);
+                                          Diagnostics& diag, const PolicyServices& services = {});
 
   const ApiDefinition& definition() const { return *def_; }
   const Failover& failover() const { return def_->failover; }
   GroupRuntime& default_group() { return groups_.front(); }
+  const FlowChain* flows() const { return flows_.get(); }  // null: no flow has anything to do
   std::vector<GroupRuntime>& groups() { return groups_; }
 
   // Starts the health checks on `control`; they stop by themselves once this API is retired.
@@ -77,6 +79,7 @@ class ProxyApi {
  private:
   std::shared_ptr<const ApiDefinition> def_;
   std::vector<GroupRuntime> groups_;
+  std::shared_ptr<const FlowChain> flows_;
   std::weak_ptr<ProxyApi> self_;
 };
 

@@ -4,6 +4,7 @@
 #include "endpoints/http_proxy/response_relay.hpp"
 #include "endpoints/http_proxy/proxy_api.hpp"
 #include "endpoints/http_proxy/upstream_request.hpp"
+#include "gateway/flows/flow_run.hpp"
 
 #include <boost/beast/websocket/rfc6455.hpp>
 
@@ -142,9 +143,8 @@ asio::awaitable<Attempt> attempt_once(EndpointRuntime& endpoint, Exchange& ex, R
   co_return Attempt{false, GatewayErrc::upstream_error, false};
 }
 
-}  // namespace
-
-asio::awaitable<void> handle_proxy(ProxyApi& api, Exchange& ex) {
+// The exchange after its request flows (if any) let it through: to the backend, with failover.
+asio::awaitable<void> proxy_exchange(ProxyApi& api, Exchange& ex) {
   if (boost::beast::websocket::is_upgrade(ex.parser.get())) co_return co_await tunnel_upgrade(api, ex);
 
   const Failover& failover = api.failover();
@@ -190,6 +190,22 @@ asio::awaitable<void> handle_proxy(ProxyApi& api, Exchange& ex) {
     co_return;
   }
   co_await write_error(ex, last);
+}
+
+}  // namespace
+
+asio::awaitable<void> handle_proxy(ProxyApi& api, Exchange& ex) {
+  const FlowChain* chain = api.flows();
+  if (!chain) co_return co_await proxy_exchange(api, ex);  // no flows: nothing added to the plain path
+  FlowRun run(*chain, ex);
+  ex.flows = &run;
+  struct Detach {  // the run ends with this frame; nothing may point at it afterwards
+    Exchange& ex;
+    ~Detach() { ex.flows = nullptr; }
+  } detach{ex};
+  const bool proceed = co_await run.request_phase();
+  if (!proceed) co_return;
+  co_await proxy_exchange(api, ex);
 }
 
 }  // namespace gantry::http_proxy

@@ -4,6 +4,7 @@
 #include "endpoints/http_proxy/target_url.hpp"
 #include "endpoints/http_proxy/upstream_request.hpp"
 #include "endpoints/http_proxy/upstream_tls.hpp"
+#include "gateway/flows/flow_run.hpp"
 
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
@@ -29,6 +30,16 @@ asio::awaitable<GatewayErrc> forward_response(UpstreamConnection& up, ResponsePa
   const bool backend_keeps_alive = rp.keep_alive() && !rp.need_eof();
   strip_hop_by_hop(res.base());
   add_tracking_headers(ex, res);
+  if (ex.flows) {  // the response phase of the API's flows, on the header; a policy may answer instead
+    unsigned phase_status = res.result_int();
+    auto replaced = co_await ex.flows->response_phase(res.base(), phase_status);
+    if (replaced) {
+      upstream_reusable = false;
+      co_await write_direct_response(ex, *replaced);
+      co_return GatewayErrc::ok;
+    }
+    res.result(phase_status);
+  }
   bool client_keeps_alive = ex.keep_alive && ex.parser.get().keep_alive() && !ex.draining();
   const unsigned status = res.result_int();
   const bool may_have_body = !ex.head() && status >= 200 && status != 204 && status != 304;

@@ -1,0 +1,145 @@
+#include "gateway/flows/flow_chain.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace gantry {
+namespace {
+
+// Conditions were checked when the definition was parsed, so compiling again cannot fail here.
+el::ExpressionPtr condition_of(const std::string& text) {
+  if (text.empty()) return nullptr;
+  return el::compile_condition(text).expression;
+}
+
+std::vector<CompiledStep> compile_steps(const std::vector<Step>& steps, const std::string& prefix) {
+  std::vector<CompiledStep> out;
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const Step& s = steps[i];
+    if (!s.enabled) continue;
+    const auto* policy = dynamic_cast<const Policy*>(s.config.get());
+    if (!policy) continue;  // a policy without runtime: its factory reported it when parsing
+    out.push_back({policy, s.config, condition_of(s.condition), condition_of(s.message_condition),
+                   prefix + "#" + std::to_string(i), s.policy});
+  }
+  return out;
+}
+
+CompiledFlow compile_flow(const Flow& flow, const std::string& key) {
+  CompiledFlow out;
+  out.name = flow.name;
+  for (const auto& selector : flow.selectors) {
+    if (const auto* http = std::get_if<HttpSelector>(&selector)) {
+      out.path.emplace(http->path);
+      out.path_operator = http->path_operator;
+      out.methods = http->methods;
+    } else if (const auto* channel = std::get_if<ChannelSelector>(&selector)) {
+      out.channel = *channel;
+    } else if (const auto* condition = std::get_if<ConditionSelector>(&selector)) {
+      out.condition = condition_of(condition->condition);
+    }
+  }
+  out.request = compile_steps(flow.request, key + ":request");
+  out.response = compile_steps(flow.response, key + ":response");
+  out.publish = compile_steps(flow.publish, key + ":publish");
+  out.subscribe = compile_steps(flow.subscribe, key + ":subscribe");
+  return out;
+}
+
+std::vector<CompiledFlow> compile_flows(const std::vector<Flow>& flows, const std::string& key) {
+  std::vector<CompiledFlow> out;
+  for (std::size_t i = 0; i < flows.size(); ++i)
+    if (flows[i].enabled) out.push_back(compile_flow(flows[i], key + ":flow#" + std::to_string(i)));
+  return out;
+}
+
+bool has_steps(const std::vector<std::vector<CompiledFlow>>& groups) {
+  for (const auto& g : groups)
+    for (const auto& f : g)
+      if (!f.request.empty() || !f.response.empty() || !f.publish.empty() || !f.subscribe.empty()) return true;
+  return false;
+}
+
+// Plans are not enforced yet: the flows of key-less plans run for every request.
+bool plan_applies(const Plan& plan) {
+  return (plan.security.type == "key-less" || plan.security.type == "KEY_LESS") && plan.status != "CLOSED" &&
+         plan.status != "STAGING";
+}
+
+bool channel_matches(const ChannelSelector& s, const FlowRequest& r) {
+  if (r.operation.empty()) return false;  // a proxy request has no channel
+  const std::string_view channel = r.channel.empty() ? "/" : r.channel;
+  const bool path_ok = s.channel_operator == PathOperator::equals ? channel == s.channel
+                                                                   : channel.starts_with(s.channel);
+  if (!path_ok) return false;
+  if (!s.operations.empty() &&
+      std::find(s.operations.begin(), s.operations.end(), r.operation) == s.operations.end())
+    return false;
+  return s.entrypoints.empty() ||
+         std::find(s.entrypoints.begin(), s.entrypoints.end(), r.entrypoint) != s.entrypoints.end();
+}
+
+// Of the flows that match, the one whose path is the most specific (Gravitee's best-match).
+const CompiledFlow* best_of(const std::vector<const CompiledFlow*>& candidates) {
+  const CompiledFlow* best = nullptr;
+  auto rank = [](const CompiledFlow* f) {
+    if (!f->path) return std::tuple<std::size_t, std::size_t, int>{0, 0, 0};
+    return std::tuple<std::size_t, std::size_t, int>{f->path->segments(), f->path->literal_segments(),
+                                                     f->path_operator == PathOperator::equals ? 1 : 0};
+  };
+  for (const auto* f : candidates)
+    if (!best || rank(f) > rank(best)) best = f;
+  return best;
+}
+
+}  // namespace
+
+bool flow_matches(const CompiledFlow& flow, const FlowRequest& request, el::Map* params) {
+  if (flow.channel && !channel_matches(*flow.channel, request)) return false;
+  if (flow.path) {
+    if (!flow.methods.empty() &&
+        std::find(flow.methods.begin(), flow.methods.end(), request.method) == flow.methods.end())
+      return false;
+    if (!flow.path->match(request.path, flow.path_operator, nullptr)) return false;
+  }
+  if (flow.condition && request.el) {
+    auto result = flow.condition->evaluate(*request.el);
+    if (!result.ok()) {
+      spdlog::debug("flow '{}': condition not evaluated ({}); the flow is skipped", flow.name, result.error);
+      return false;
+    }
+    if (!el::is_true(result.value)) return false;
+  }
+  if (params && flow.path) flow.path->match(request.path, flow.path_operator, params);
+  return true;
+}
+
+std::shared_ptr<const FlowChain> FlowChain::compile(const ApiDefinition& def, const PolicyServices& services) {
+  std::shared_ptr<FlowChain> chain(new FlowChain(services));
+  for (const auto& plan : def.plans)
+    if (plan_applies(plan)) chain->groups_.push_back(compile_flows(plan.flows, def.id + ":plan:" + plan.id));
+  chain->groups_.push_back(compile_flows(def.flows, def.id + ":api"));
+  chain->mode_ = def.flow_execution.mode;
+  chain->match_required_ = def.flow_execution.match_required;
+  for (const auto& p : def.properties) chain->properties_.insert_or_assign(p.key, el::Value(p.value));
+  if (!chain->match_required_ && !has_steps(chain->groups_)) return nullptr;
+  return chain;
+}
+
+void FlowChain::select(const FlowRequest& request, std::vector<const CompiledFlow*>& out, el::Map& params) const {
+  for (const auto& group : groups_) {
+    const std::size_t first = out.size();
+    for (const auto& flow : group)
+      if (flow_matches(flow, request, nullptr)) out.push_back(&flow);
+    if (mode_ == FlowMode::best_match && out.size() - first > 1) {
+      const std::vector<const CompiledFlow*> candidates(out.begin() + first, out.end());
+      out.resize(first);
+      out.push_back(best_of(candidates));
+    }
+    for (std::size_t i = first; i < out.size(); ++i)
+      if (out[i]->path) out[i]->path->match(request.path, out[i]->path_operator, &params);
+  }
+}
+
+}  // namespace gantry

@@ -1,0 +1,71 @@
+// An API's flows compiled once at deploy time: selectors ready to match, step conditions parsed, policies
+// resolved. Plan flows (of the plans that apply; key-less ones while plans are not enforced) run before API flows.
+#pragma once
+
+#include "core/definition/model.hpp"
+#include "core/el/expression.hpp"
+#include "gateway/flows/path_pattern.hpp"
+#include "gateway/flows/policy.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gantry {
+
+struct CompiledStep {
+  const Policy* policy = nullptr;
+  PluginConfigPtr keep_alive;        // owns `policy`
+  el::ExpressionPtr condition;       // null = always
+  el::ExpressionPtr message_condition;
+  std::string key;                   // "<api>:<plan or api>:flow#<i>:<phase>#<j>", for per-step state
+  std::string name;                  // policy type, for logs
+};
+
+struct CompiledFlow {
+  std::string name;
+  std::optional<PathPattern> path;   // http selector
+  PathOperator path_operator = PathOperator::starts_with;
+  std::vector<std::string> methods;  // upper case; empty = any
+  std::optional<ChannelSelector> channel;
+  el::ExpressionPtr condition;       // condition selector
+  std::vector<CompiledStep> request, response, publish, subscribe;
+};
+
+// What a request is matched on.
+struct FlowRequest {
+  std::string_view method;  // "GET"
+  std::string_view path;    // after the context path; "/" at least
+  const el::Context* el = nullptr;
+  // Message APIs: the channel (topic) and operation ("PUBLISH"/"SUBSCRIBE") and entrypoint type; empty on proxies,
+  // where a flow with a channel selector never matches.
+  std::string_view channel, operation, entrypoint;
+};
+
+class FlowChain {
+ public:
+  // Null when the API has no enabled flow with a step and does not require a match: the fast path stays flow-free.
+  static std::shared_ptr<const FlowChain> compile(const ApiDefinition& def, const PolicyServices& services);
+
+  // The flows to run for this request, plan flows first; path parameters of the matched selectors go to `params`.
+  void select(const FlowRequest& request, std::vector<const CompiledFlow*>& out, el::Map& params) const;
+
+  bool match_required() const { return match_required_; }
+  const el::Map& properties() const { return properties_; }
+  const PolicyServices& services() const { return services_; }
+
+ private:
+  explicit FlowChain(const PolicyServices& services) : services_(services) {}
+  std::vector<std::vector<CompiledFlow>> groups_;  // one per applicable plan, then the API's own flows
+  FlowMode mode_ = FlowMode::default_;
+  bool match_required_ = false;
+  el::Map properties_;
+  PolicyServices services_;
+};
+
+// Whether one flow's selectors all accept the request (a flow without selectors accepts every request).
+bool flow_matches(const CompiledFlow& flow, const FlowRequest& request, el::Map* params);
+
+}  // namespace gantry

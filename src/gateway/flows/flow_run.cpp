@@ -1,0 +1,119 @@
+#include "gateway/flows/flow_run.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+#include <spdlog/spdlog.h>
+
+namespace gantry {
+namespace asio = boost::asio;
+
+asio::awaitable<Verdict> Policy::on_request_async(PolicyContext&) const { co_return Verdict::next; }
+asio::awaitable<Verdict> Policy::on_response_async(PolicyContext&) const { co_return Verdict::next; }
+
+FlowRun::FlowRun(const FlowChain& chain, Exchange& ex)
+    : chain_(chain),
+      ex_(ex),
+      el_(ex, chain.properties(), attributes_, path_params_),
+      ctx_{ex, el_, attributes_, chain.services()} {}
+
+asio::awaitable<bool> FlowRun::request_phase() {
+  const auto& req = ex_.parser.get();
+  FlowRequest request{req.method_string(), ex_.remaining_path.empty() ? std::string_view("/") : ex_.remaining_path,
+                      &el_};
+  chain_.select(request, flows_, path_params_);
+  if (flows_.empty() && chain_.match_required()) {
+    // A named value, not a temporary: GCC 12 destroys temporaries inside co_await expressions twice.
+    const DirectResponse not_found{404, "GATEWAY_FLOW_NOT_FOUND", "No flow matches the request", {}, {}};
+    co_await write_direct_response(ex_, not_found);
+    co_return false;
+  }
+  // Plain statements around co_await: GCC 12 miscompiles co_await inside conditions and ?: operators.
+  const Verdict verdict = co_await run_steps(&CompiledFlow::request, false);
+  if (verdict != Verdict::respond) co_return true;
+  co_await write_direct_response(ex_, *ctx_.direct);
+  co_return false;
+}
+
+asio::awaitable<std::optional<DirectResponse>> FlowRun::response_phase(http::fields& headers, unsigned& status) {
+  add_response_headers(headers);
+  ctx_.response = &headers;
+  ctx_.response_status = &status;
+  el_.set_response(&headers, status);
+  const Verdict verdict = co_await run_steps(&CompiledFlow::response, true);
+  std::optional<DirectResponse> replaced;
+  if (verdict == Verdict::respond) replaced = std::move(ctx_.direct);
+  co_return replaced;
+}
+
+asio::awaitable<Verdict> FlowRun::run_steps(const std::vector<CompiledStep> CompiledFlow::*phase, bool response) {
+  for (const auto* flow : flows_) {
+    for (const auto& step : flow->*phase) {
+      if (step.condition) {
+        auto r = step.condition->evaluate(el_);
+        if (!r.ok()) {
+          spdlog::warn("{}: step '{}' condition failed: {}", ex_.api ? ex_.api->id : "", step.name, r.error);
+          ctx_.direct = DirectResponse{500, "GATEWAY_POLICY_CONDITION_ERROR", "Internal Server Error", {}, {}};
+          co_return Verdict::respond;
+        }
+        if (!el::is_true(r.value)) continue;
+      }
+      ctx_.step_key = step.key;
+      Verdict v = response ? step.policy->on_response(ctx_) : step.policy->on_request(ctx_);
+      if (v == Verdict::wait) {
+        if (response) v = co_await step.policy->on_response_async(ctx_);
+        else v = co_await step.policy->on_request_async(ctx_);
+      }
+      if (v == Verdict::respond) co_return v;
+      if (response) el_.set_response(ctx_.response, *ctx_.response_status);
+    }
+  }
+  co_return Verdict::next;
+}
+
+asio::awaitable<void> write_direct_response(Exchange& ex, const DirectResponse& direct) {
+  http::response<http::string_body> res;
+  res.version(11);
+  const auto& req = ex.parser.get();
+  const ResponseTemplate* t = find_response_template(ex.api, direct.key, "", req[http::field::accept]);
+  if (ex.flows) ex.flows->add_response_headers(res);
+  if (t) {
+    res.result(t->status ? t->status : direct.status);
+    for (const auto& [name, value] : t->headers) res.set(name, value);
+    res.body() = t->body;
+  } else {
+    res.result(direct.status);
+    for (const auto& [name, value] : direct.headers) res.set(name, value);
+    if (direct.body) {
+      res.body() = *direct.body;
+    } else {
+      res.set(http::field::content_type, "application/json");
+      boost::json::object body{{"message", direct.message}, {"http_status_code", direct.status}};
+      res.body() = boost::json::serialize(body);
+    }
+  }
+  add_tracking_headers(ex, res);
+  if (!ex.parser.is_done() && ex.has_body()) ex.keep_alive = false;  // the unread body would look like a request
+  res.keep_alive(ex.keep_alive && req.keep_alive() && !ex.draining());
+  if (!res.keep_alive()) ex.keep_alive = false;
+  res.prepare_payload();
+  ex.status = res.result_int();
+  ex.error_key = direct.key;
+  ex.response_started = true;
+  ex.client.tcp().expires_after(ex.config.keepalive_idle_timeout);
+  std::size_t n = 0;
+  boost::system::error_code ec;
+  if (ex.head()) {
+    http::response_serializer<http::string_body> sr{res};
+    std::tie(ec, n) = co_await http::async_write_header(ex.client, sr, asio::as_tuple(asio::use_awaitable));
+  } else {
+    std::tie(ec, n) = co_await http::async_write(ex.client, res, asio::as_tuple(asio::use_awaitable));
+  }
+  ex.bytes_out += n;
+  if (ec) ex.keep_alive = false;
+}
+
+}  // namespace gantry

@@ -1,0 +1,50 @@
+// One exchange going through its API's flows: selects the flows once, runs the request phase before the backend
+// is called and the response phase on the backend's response header. Lives on the exchange's coroutine frame.
+//
+// Message APIs (publish/subscribe phases): the message engine calls FlowChain::select with a FlowRequest that
+// carries the channel, operation and entrypoint, then runs each selected flow's `publish`/`subscribe` steps per
+// message, honouring CompiledStep::message_condition; see policies/message_filtering for the per-message hook.
+#pragma once
+
+#include "gateway/flows/exchange_el.hpp"
+#include "gateway/flows/flow_chain.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <optional>
+#include <vector>
+
+namespace gantry {
+
+class FlowRun {
+ public:
+  FlowRun(const FlowChain& chain, Exchange& ex);
+
+  // Selects the flows and runs their request steps. False when the exchange was answered here (a policy's
+  // direct response, or 404 when a match is required and no flow matches).
+  boost::asio::awaitable<bool> request_phase();
+
+  // Runs the response steps on the backend response header; a policy may replace the response (returned).
+  boost::asio::awaitable<std::optional<DirectResponse>> response_phase(http::fields& headers, unsigned& status);
+
+  // Headers policies asked every response to carry (rate-limit counters...).
+  template <class Fields>
+  void add_response_headers(Fields& fields) const {
+    for (const auto& [name, value] : ctx_.response_headers) fields.set(name, value);
+  }
+
+ private:
+  boost::asio::awaitable<Verdict> run_steps(const std::vector<CompiledStep> CompiledFlow::*phase, bool response);
+
+  const FlowChain& chain_;
+  Exchange& ex_;
+  el::Map attributes_, path_params_;
+  ExchangeElContext el_;
+  PolicyContext ctx_;
+  std::vector<const CompiledFlow*> flows_;
+};
+
+// Sends a policy's direct response (or the API's response template for its key) to the client.
+boost::asio::awaitable<void> write_direct_response(Exchange& ex, const DirectResponse& response);
+
+}  // namespace gantry

@@ -1,0 +1,29 @@
+// message-filtering (subscribe phase): a message passes when `filter` is true. Dropped messages are acknowledged
+// when ackFilteredMessage says so; a filter that fails to evaluate drops the message unless
+// filterMessageOnFilteringError is false. The message engine calls decide() per message with the message's EL
+// context (#message, #subscription...).
+#pragma once
+
+#include "core/el/expression.hpp"
+#include "core/registry/registry.hpp"
+#include "gateway/flows/policy.hpp"
+
+#include <memory>
+#include <string>
+
+namespace gantry {
+
+class MessageFiltering final : public Policy {
+ public:
+  el::ExpressionPtr filter;
+  bool ack_filtered = false;
+  bool filter_on_error = true;
+
+  enum class Decision { pass, drop, drop_and_ack };
+  // `error` receives the evaluation error, if any (for logs), whatever the decision.
+  Decision decide(const el::Context& message_context, std::string& error) const;
+};
+
+std::unique_ptr<PolicyFactory> make_message_filtering_factory();
+
+}  // namespace gantry
