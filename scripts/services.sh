@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Starts and stops, on loopback only, the real services the tests talk to: PostgreSQL, redis-server and mosquitto
-# (MQTT 5). No systemd: each runs as a child we own, is stopped by the pid we recorded (never by name), and keeps
+# Starts and stops, on loopback only, the real services the tests talk to: PostgreSQL, redis-server, mosquitto
+# (MQTT 5) and a Kafka-protocol broker (build/gantry_kafka_broker, librdkafka's mock cluster: TESTING.md). No systemd: each runs as a child we own, is stopped by the pid we recorded (never by name), and keeps
 # its state under build/services/. `start` writes build/services.env for tests and tools to read.
 #
 #   scripts/services.sh start            start what is not running yet (already running -> no-op)
@@ -12,7 +12,7 @@ set -Eeuo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 state="$root/build/services"
 env_file="$root/build/services.env"
-services=(postgres redis mosquitto)  # kafka: a later issue adds the librdkafka mock-cluster broker here
+services=(postgres redis mosquitto kafka)
 
 log() { echo "services: $*" >&2; }
 trap 'log "failed at line $LINENO: $BASH_COMMAND (logs under $state/)"' ERR
@@ -38,6 +38,7 @@ program_of() {
     postgres) echo postgres ;;
     redis) echo redis-server ;;
     mosquitto) echo mosquitto ;;
+    kafka) echo gantry_kafka_broker ;;
   esac
 }
 
@@ -133,6 +134,37 @@ EOF
   wait_until 10 mosquitto port_open "$port"
 }
 
+# Built by `make build` (CMake target gantry_kafka_broker); GANTRY_KAFKA_BROKER names another build of it.
+kafka_broker_bin() {
+  local candidate
+  for candidate in "${GANTRY_KAFKA_BROKER-}" "$root/build/gantry_kafka_broker" "$root"/build*/gantry_kafka_broker; do
+    if [ -n "$candidate" ] && [ -x "$candidate" ]; then
+      echo "$candidate"
+      return 0
+    fi
+  done
+  log "gantry_kafka_broker is not built; run 'make build' (or set GANTRY_KAFKA_BROKER)"
+  return 1
+}
+
+# The broker reads commands ("down", "up", "topic NAME N") on stdin: here a FIFO opened read-write, so that it never
+# sees end-of-file and tests can write to it (echo down > $KAFKA_CONTROL); answers go to its log. It picks its own
+# port (librdkafka 2.0.2's mock cluster cannot be told one) and prints the address as its first line.
+start_kafka() {
+  local bin dir="$state/kafka" bootstrap=""
+  bin=$(kafka_broker_bin)
+  mkdir -p "$dir"
+  rm -f "$dir/control"
+  mkfifo "$dir/control"
+  "$bin" --partitions 1 <>"$dir/control" >"$dir/kafka.log" 2>&1 &
+  echo $! >"$state/kafka.pid"
+  kafka_ready() { grep -qx ready "$dir/kafka.log" 2>/dev/null; }
+  wait_until 10 kafka kafka_ready
+  bootstrap=$(head -n1 "$dir/kafka.log")
+  echo "${bootstrap##*:}" >"$state/kafka.port"
+  echo "$bootstrap" >"$state/kafka.bootstrap"
+}
+
 stop_one() {
   local name=$1 pid sig=TERM
   if alive "$name"; then
@@ -149,6 +181,7 @@ stop_one() {
     log "stopped $name (pid $pid)"
   fi
   rm -f "$state/$name.pid" "$state/$name.port"
+  [ "$name" != kafka ] || rm -f "$state/kafka.bootstrap" "$state/kafka/control"
   # A cluster that had to live outside the checkout goes with it: nothing else would ever clean /tmp up.
   if [ "$name" = postgres ] && [ -s "$state/postgres.home" ]; then
     case $(cat "$state/postgres.home") in /tmp/gantry-postgres.*) rm -rf "$(cat "$state/postgres.home")" ;; esac
@@ -162,7 +195,9 @@ POSTGRES_URL=postgresql://gantry@127.0.0.1:$(cat "$state/postgres.port")/gantry
 REDIS_URL=redis://127.0.0.1:$(cat "$state/redis.port")
 MQTT_HOST=127.0.0.1
 MQTT_PORT=$(cat "$state/mosquitto.port")
-# KAFKA_BOOTSTRAP=127.0.0.1:PORT  <- a later issue: the Kafka-protocol broker (librdkafka mock cluster)
+KAFKA_BOOTSTRAP=$(cat "$state/kafka.bootstrap")
+# Commands for the Kafka broker (down | up | topic NAME PARTITIONS), one per line: echo down > \$KAFKA_CONTROL
+KAFKA_CONTROL=$state/kafka/control
 EOF
   mv "$env_file.tmp" "$env_file"
 }

@@ -1,0 +1,237 @@
+#include "endpoints/kafka/consumer.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <random>
+
+namespace gantry::kafka {
+
+namespace asio = boost::asio;
+
+namespace {
+
+std::atomic<std::size_t> open_consumers{0};
+
+// A group id nobody else uses: a consumer that only assigns partitions never joins it and never commits to it.
+std::string private_group_id() {
+  static std::atomic<std::uint64_t> counter{0};
+  std::random_device rd;
+  return "gantry-live-" + std::to_string(rd()) + "-" + std::to_string(counter.fetch_add(1));
+}
+
+std::int64_t next_offset_of(const std::optional<Position>& resume, const std::string& topic, std::int32_t partition,
+                            bool* found) {
+  *found = false;
+  if (!resume) return RD_KAFKA_OFFSET_INVALID;
+  auto t = resume->offsets.find(topic);
+  if (t == resume->offsets.end()) return RD_KAFKA_OFFSET_INVALID;
+  auto p = t->second.find(partition);
+  if (p == t->second.end()) return RD_KAFKA_OFFSET_INVALID;
+  *found = true;
+  return p->second + 1;
+}
+
+}  // namespace
+
+Consumer::Consumer(HandlePtr rk, const EndpointConfig& config, ConsumerOptions options,
+                   asio::any_io_executor executor)
+    : rk_(std::move(rk)),
+      topics_(options.topics.empty() ? config.consumer.topics : options.topics),
+      topic_pattern_(options.topics.empty() ? config.consumer.topic_pattern : std::string()),
+      remove_confluent_header_(config.consumer.remove_confluent_header),
+      check_topic_existence_(config.consumer.check_topic_existence),
+      reset_(config.consumer.auto_offset_reset),
+      grouped_(!options.group_id.empty()),
+      commit_delivered_(options.commit_delivered),
+      resume_(std::move(options.resume)),
+      wake_(executor) {
+  if (resume_) position_ = *resume_;
+  open_consumers.fetch_add(1, std::memory_order_relaxed);
+}
+
+std::size_t Consumer::instances() { return open_consumers.load(std::memory_order_relaxed); }
+
+void Consumer::cancel() {
+  boost::system::error_code ignored;
+  wake_.cancel(ignored);
+}
+
+std::unique_ptr<Consumer> Consumer::create(const EndpointConfig& config, ConsumerOptions options,
+                                           asio::any_io_executor executor, std::string* error) {
+  auto properties = client_properties(config, Role::consumer);
+  if (auto e = resolve_stores(config, properties); !e.empty()) {
+    *error = e;
+    return nullptr;
+  }
+  properties.emplace_back("group.id", options.group_id.empty() ? private_group_id() : options.group_id);
+  if (options.commit_delivered) properties.emplace_back("enable.auto.commit", "true");
+  // What a client set explicitly in the endpoint's properties still wins.
+  for (const auto& p : config.properties)
+    if (p.first == "group.id" || p.first == "enable.auto.commit") properties.push_back(p);
+  ConfPtr conf = make_conf(properties, error);
+  if (!conf) return nullptr;
+  std::unique_ptr<Consumer> self(new Consumer(nullptr, config, std::move(options), std::move(executor)));
+  rd_kafka_conf_set_opaque(conf.get(), self.get());
+  rd_kafka_conf_set_rebalance_cb(conf.get(), &Consumer::on_rebalance);
+  self->rk_ = make_handle(RD_KAFKA_CONSUMER, std::move(conf), error);
+  if (!self->rk_) return nullptr;
+  rd_kafka_poll_set_consumer(self->rk_.get());
+  self->queue_.reset(rd_kafka_queue_get_consumer(self->rk_.get()));
+  int fds[2];
+  if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) != 0) {
+    *error = "cannot create a wake-up pipe";
+    return nullptr;
+  }
+  self->wake_read_ = fds[0];
+  self->wake_write_ = fds[1];
+  self->wake_.assign(fds[0]);
+  static const char byte = 1;
+  rd_kafka_queue_io_event_enable(self->queue_.get(), self->wake_write_, &byte, 1);
+  return self;
+}
+
+Consumer::~Consumer() {
+  open_consumers.fetch_sub(1, std::memory_order_relaxed);
+  if (queue_) rd_kafka_queue_io_event_enable(queue_.get(), -1, nullptr, 0);
+  queue_.reset();
+  if (rk_ && !closed_) {
+    rd_kafka_t* rk = rk_.release();
+    rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+  }
+  rk_.reset();
+  boost::system::error_code ignored;
+  wake_.close(ignored);
+  if (wake_write_ >= 0) ::close(wake_write_);
+}
+
+boost::system::error_code Consumer::start(std::chrono::milliseconds timeout) {
+  if (!grouped_ && topic_pattern_.empty()) return assign_all(timeout);
+  auto list = PartitionListPtr(rd_kafka_topic_partition_list_new(static_cast<int>(topics_.size()) + 1));
+  if (!topic_pattern_.empty()) {
+    std::string regex = topic_pattern_.front() == '^' ? topic_pattern_ : "^" + topic_pattern_;
+    rd_kafka_topic_partition_list_add(list.get(), regex.c_str(), RD_KAFKA_PARTITION_UA);
+  }
+  for (const auto& t : topics_) rd_kafka_topic_partition_list_add(list.get(), t.c_str(), RD_KAFKA_PARTITION_UA);
+  return classify(rd_kafka_subscribe(rk_.get(), list.get()));
+}
+
+// Every partition of every topic, each from the resume position or autoOffsetReset, resolved to a real offset now
+// so that the position (and so every message id) names all partitions from the first message on.
+boost::system::error_code Consumer::assign_all(std::chrono::milliseconds timeout) {
+  auto list = PartitionListPtr(rd_kafka_topic_partition_list_new(16));
+  for (const auto& topic : topics_) {
+    const rd_kafka_metadata_t* md = nullptr;
+    rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk_.get(), topic.c_str(), nullptr);
+    auto err = rd_kafka_metadata(rk_.get(), 0, rkt, &md, static_cast<int>(timeout.count()));
+    rd_kafka_topic_destroy(rkt);
+    if (err) return classify(err);
+    std::unique_ptr<const rd_kafka_metadata_t, decltype(&rd_kafka_metadata_destroy)> guard(md,
+                                                                                              rd_kafka_metadata_destroy);
+    if (md->topic_cnt != 1 || md->topics[0].err || md->topics[0].partition_cnt == 0)
+      return md->topic_cnt == 1 ? classify(md->topics[0].err ? md->topics[0].err
+                                                             : RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART)
+                                : KafkaErrc::unknown_topic;
+    for (int i = 0; i < md->topics[0].partition_cnt; ++i) {
+      const std::int32_t partition = md->topics[0].partitions[i].id;
+      bool found = false;
+      std::int64_t next = next_offset_of(resume_, topic, partition, &found);
+      if (!found) {
+        std::int64_t low = 0, high = 0;
+        err = rd_kafka_query_watermark_offsets(rk_.get(), topic.c_str(), partition, &low, &high,
+                                               static_cast<int>(timeout.count()));
+        if (err) return classify(err);
+        next = (resume_ || reset_ == AutoOffsetReset::earliest) ? low : high;
+      }
+      position_.advance(topic, partition, next - 1);
+      rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), partition)->offset = next;
+    }
+  }
+  return classify(rd_kafka_assign(rk_.get(), list.get()));
+}
+
+// Grouped consumers: partitions named in the resume position start just after it; the others from the group's
+// committed offsets (or autoOffsetReset).
+void Consumer::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions,
+                            void* opaque) {
+  auto* self = static_cast<Consumer*>(opaque);
+  if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    for (int i = 0; i < partitions->cnt; ++i) {
+      auto& p = partitions->elems[i];
+      bool found = false;
+      std::int64_t next = next_offset_of(self->resume_, p.topic, p.partition, &found);
+      if (found) p.offset = next;
+    }
+    rd_kafka_assign(rk, partitions);
+  } else {
+    rd_kafka_assign(rk, nullptr);
+  }
+}
+
+bool Consumer::drain_wakeups() {
+  char buf[64];
+  while (::read(wake_read_, buf, sizeof buf) > 0) {
+  }
+  return true;
+}
+
+asio::awaitable<Batch> Consumer::next(std::size_t max) {
+  Batch batch;
+  for (;;) {
+    // Clear the wake-up before looking: an enqueue after the look writes to the pipe again.
+    drain_wakeups();
+    while (batch.records.size() < max) {
+      MessagePtr m(rd_kafka_consumer_poll(rk_.get(), 0));
+      if (!m) break;
+      if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        batch.records.push_back(make_record(*m, remove_confluent_header_));
+        continue;
+      }
+      // Broker outages are reported here but librdkafka reconnects by itself: only errors it will not recover
+      // from end the stream.
+      char reason[256];
+      if (m->err == RD_KAFKA_RESP_ERR__FATAL && rd_kafka_fatal_error(rk_.get(), reason, sizeof reason)) {
+        batch.error = KafkaErrc::broker_error;
+        co_return batch;
+      }
+      const auto kind = classify(m->err);
+      if (kind == KafkaErrc::not_authorized || (kind == KafkaErrc::unknown_topic && check_topic_existence_)) {
+        batch.error = kind;
+        co_return batch;
+      }
+    }
+    if (!batch.records.empty()) co_return batch;
+    auto [ec] = co_await wake_.async_wait(asio::posix::stream_descriptor::wait_read,
+                                          asio::as_tuple(asio::use_awaitable));
+    if (ec) {
+      batch.error = ec == asio::error::operation_aborted ? KafkaErrc::shutting_down : KafkaErrc::broker_error;
+      co_return batch;
+    }
+  }
+}
+
+void Consumer::mark_delivered(const Record& r) {
+  position_.advance(r.topic, r.partition, r.offset);
+  if (!commit_delivered_) return;
+  auto list = PartitionListPtr(rd_kafka_topic_partition_list_new(1));
+  rd_kafka_topic_partition_list_add(list.get(), r.topic.c_str(), r.partition)->offset = r.offset + 1;
+  rd_kafka_offsets_store(rk_.get(), list.get());
+}
+
+boost::system::error_code Consumer::commit_sync(const Record& r) {
+  auto list = PartitionListPtr(rd_kafka_topic_partition_list_new(1));
+  rd_kafka_topic_partition_list_add(list.get(), r.topic.c_str(), r.partition)->offset = r.offset + 1;
+  return classify(rd_kafka_commit(rk_.get(), list.get(), 0));
+}
+
+void Consumer::close() {
+  if (closed_) return;
+  closed_ = true;
+  rd_kafka_consumer_close(rk_.get());
+}
+
+}  // namespace gantry::kafka

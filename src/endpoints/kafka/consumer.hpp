@@ -1,0 +1,101 @@
+// A librdkafka consumer driven by one coroutine on one executor: records are awaited (librdkafka signals a pipe
+// when its queue turns non-empty; no extra thread), so a consumer reads only as fast as its owner takes records
+// and librdkafka's bounded fetch queue is the back-pressure. Used alone by a subscriber that needs its own
+// position (its own group, commits per QoS), and by SharedConsumer to feed many live subscribers.
+#pragma once
+
+#include "endpoints/kafka/config.hpp"
+#include "endpoints/kafka/errors.hpp"
+#include "endpoints/kafka/handle.hpp"
+#include "endpoints/kafka/message_id.hpp"
+#include "endpoints/kafka/record.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gantry::kafka {
+
+struct ConsumerOptions {
+  // Empty: no consumer group. The consumer assigns itself every partition of the topics, starting at the resume
+  // position or autoOffsetReset, and never commits (live subscribers, QoS none/auto). Otherwise it joins this
+  // group and resumes from the group's committed offsets (unless `resume` says where).
+  std::string group_id;
+  std::optional<Position> resume;   // start just after these offsets (Last-Event-ID, cursor)
+  std::vector<std::string> topics;  // overrides the endpoint's consumer topics (gravitee.attribute.kafka.topics)
+  // at-least-once: commit only what was delivered (mark_delivered), in the background and when closing.
+  bool commit_delivered = false;
+};
+
+struct Batch {
+  boost::system::error_code error;  // set: the stream is over (fatal client error, closed)
+  std::vector<RecordPtr> records;
+};
+
+class Consumer {
+ public:
+  // Null with `error` set when librdkafka refuses the configuration.
+  static std::unique_ptr<Consumer> create(const EndpointConfig& config, ConsumerOptions options,
+                                          boost::asio::any_io_executor executor, std::string* error);
+  ~Consumer();  // leaves without committing anything more; call close() first for an orderly goodbye
+  Consumer(const Consumer&) = delete;
+  Consumer& operator=(const Consumer&) = delete;
+
+  // Blocking (metadata and watermarks from the broker, at most `timeout`): run it off the I/O threads. Without a
+  // group, every partition of the topics is assigned and the starting position recorded, so that the first
+  // message id already names every partition. A topic that does not exist is an error with checkTopicExistence.
+  boost::system::error_code start(std::chrono::milliseconds timeout);
+
+  // Up to `max` records; waits (on the executor given to create) while there are none.
+  boost::asio::awaitable<Batch> next(std::size_t max);
+
+  // After each record delivered: advances the position that message ids are made from, and with
+  // commit_delivered stores the offset for the next (background) commit.
+  void mark_delivered(const Record& record);
+  // at-most-once: commits this record's offset before it is delivered. Blocking (one broker round trip): run off
+  // the I/O threads.
+  boost::system::error_code commit_sync(const Record& record);
+
+  // Blocking: commits stored offsets (commit_delivered) and leaves the group.
+  void close();
+
+  // Ends a pending next() with shutting_down. On the consumer's executor only.
+  void cancel();
+
+  // Consumers open in this process (a gateway metric: shared consumption keeps it at one per API and topics).
+  static std::size_t instances();
+
+  const Position& position() const { return position_; }
+  bool grouped() const { return grouped_; }
+  rd_kafka_t* handle() const { return rk_.get(); }
+
+ private:
+  Consumer(HandlePtr rk, const EndpointConfig& config, ConsumerOptions options,
+           boost::asio::any_io_executor executor);
+  boost::system::error_code assign_all(std::chrono::milliseconds timeout);
+  static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions,
+                           void* opaque);
+  bool drain_wakeups();
+
+  HandlePtr rk_;
+  QueuePtr queue_;
+  std::vector<std::string> topics_;
+  std::string topic_pattern_;
+  bool remove_confluent_header_;
+  bool check_topic_existence_;
+  AutoOffsetReset reset_;
+  bool grouped_;
+  bool commit_delivered_;
+  std::optional<Position> resume_;
+  Position position_;
+  int wake_read_ = -1, wake_write_ = -1;
+  boost::asio::posix::stream_descriptor wake_;
+  bool closed_ = false;
+};
+
+}  // namespace gantry::kafka
