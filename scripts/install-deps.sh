@@ -12,7 +12,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-context1.81-dev
   # libraries
   libssl-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev libre2-dev
-  libsqlite3-dev libpq-dev libhiredis-dev librdkafka-dev libpaho-mqtt-dev libpugixml-dev libnghttp2-dev zlib1g-dev
+  libsqlite3-dev libpq-dev libhiredis-dev librdkafka-dev libpaho-mqtt-dev libmosquitto-dev libpugixml-dev libnghttp2-dev zlib1g-dev
   # unit tests and micro-benchmarks; openssl makes the throw-away certificates of the TLS tests
   libgtest-dev libgmock-dev libbenchmark-dev openssl
   # end-to-end tests run on Debian's python with real clients

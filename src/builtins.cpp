@@ -3,6 +3,7 @@
 #include "endpoints/http_proxy/factory.hpp"
 #include "endpoints/kafka/factory.hpp"
 #include "endpoints/mock/factory.hpp"
+#include "endpoints/mqtt5/factory.hpp"
 #include "entrypoints/http_get/factory.hpp"
 #include "entrypoints/http_post/factory.hpp"
 #include "entrypoints/http_proxy/factory.hpp"
@@ -25,6 +26,7 @@ void register_builtins(Registry& registry) {
   registry.add(make_http_proxy_entrypoint_factory());
   registry.add(make_http_proxy_endpoint_factory());
   registry.add(make_kafka_endpoint_factory());
+  registry.add(make_mqtt5_endpoint_factory());
   registry.add(make_http_health_check_factory());
   // Message APIs
   registry.add(make_sse_entrypoint_factory());

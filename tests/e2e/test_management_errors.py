@@ -124,20 +124,31 @@ def test_malformed_json_is_400(gantry, body, where):
                 assert where in err["message"], err
 
 
-def test_seed_001_names_the_unknown_connector_types_by_json_path(gantry):
+def test_seed_001_body_is_accepted_as_is_on_both_paths(gantry):
     gw = gantry()
     with gw.management() as m:
-        for path in ["/apis"]:
-            r = m.post(path, json=SEED_001)
-            body = assert_v2_error(r, 400)
-            found = problems(r)
-            assert "$.listeners[0].entrypoints[0].type" not in found  # http-post exists
-            assert "kafka" in found["$.endpointGroups[0].type"]
-            assert body["technicalCode"] == "api.definition.invalid"
+        r = m.post("/apis", json=SEED_001)
+        api_id = created_id(r)
+        assert r.json()["name"] == "Data Ingestion to Kafka"
+        exported = m.get(f"/apis/{api_id}/_export/definition")
+        assert exported.status_code == 200, exported.text
+        assert "kafka" in exported.text and "/data/ingestion/kafka" in exported.text
+        m.delete(f"/apis/{api_id}")
+    seed_again = copy.deepcopy(SEED_001)
     r = httpx.post(gw.management_url + "/management/organizations/DEFAULT/environments/DEFAULT/v4/apis/",
-                   json=SEED_001, auth=("admin", "e2e-password"), trust_env=False)
-    assert r.status_code == 400
-    assert "$.endpointGroups[0].type" in problems(r)
+                   json=seed_again, auth=("admin", "e2e-password"), trust_env=False)
+    assert r.status_code == 201, r.text
+
+
+def test_seed_001_with_a_misspelt_endpoint_names_it_by_json_path(gantry):
+    gw = gantry()
+    bad = copy.deepcopy(SEED_001)
+    bad["endpointGroups"][0]["type"] = "kafak"
+    with gw.management() as m:
+        r = m.post("/apis", json=bad)
+        body = assert_v2_error(r, 400)
+        assert body["technicalCode"] == "api.definition.invalid"
+        assert "did you mean 'kafka'" in problems(r)["$.endpointGroups[0].type"]
 
 
 def test_invalid_definition_lists_every_problem(gantry):

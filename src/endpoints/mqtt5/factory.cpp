@@ -1,0 +1,42 @@
+#include "endpoints/mqtt5/factory.hpp"
+
+#include "endpoints/mqtt5/config.hpp"
+
+namespace gantry {
+
+namespace {
+
+class Mqtt5EndpointFactory final : public EndpointFactory {
+ public:
+  std::string_view type() const override { return "mqtt5"; }
+
+  // Seed 001, "MQTT5 advanced endpoint" column: which levels apply depends on the entrypoint (docs/mqtt5.md);
+  // together they are none, auto, at-most-once and at-least-once. MQTT has no positions a client can resume from.
+  const ConnectorCapabilities& capabilities() const override {
+    static const ConnectorCapabilities caps = [] {
+      ConnectorCapabilities c;
+      c.api_types = {ApiType::message};
+      c.publish = true;
+      c.subscribe = true;
+      c.qos = {Qos::none, Qos::auto_, Qos::at_most_once, Qos::at_least_once};
+      c.resumable = false;
+      return c;
+    }();
+    return caps;
+  }
+
+  PluginConfigPtr parse_config(const boost::json::value& configuration, const std::string& path,
+                               const boost::json::value& shared, const std::string& shared_path,
+                               Diagnostics& diag) const override {
+    auto config = std::make_shared<mqtt5::EndpointConfig>();
+    mqtt5::parse_endpoint_configuration(configuration, path, *config, diag);
+    mqtt5::parse_shared_configuration(shared, shared_path, *config, diag);
+    return config;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<EndpointFactory> make_mqtt5_endpoint_factory() { return std::make_unique<Mqtt5EndpointFactory>(); }
+
+}  // namespace gantry

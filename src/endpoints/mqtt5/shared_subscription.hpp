@@ -1,0 +1,64 @@
+// One broker subscription shared by every live subscriber of an (API, topic filter) on this gateway node: each
+// message is handed to every member on the member's own executor, as one immutable shared message.
+#pragma once
+
+#include "endpoints/mqtt5/client.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace gantry::mqtt5 {
+
+using ReceivedPtr = std::shared_ptr<const ReceivedMessage>;
+
+class SharedSubscription : public std::enable_shared_from_this<SharedSubscription> {
+ public:
+  struct MemberCallbacks {
+    std::function<void(ReceivedPtr)> on_message;
+    std::function<void(const std::string& error)> on_end;  // the broker stayed unreachable: the stream ends
+  };
+
+  // Leaving: destroy the Member on its executor; no callback starts after that.
+  class Member {
+   public:
+    ~Member();
+    Member(const Member&) = delete;
+    Member& operator=(const Member&) = delete;
+
+   private:
+    friend class SharedSubscription;
+    struct State;
+    Member(std::shared_ptr<SharedSubscription> owner, std::shared_ptr<State> state);
+    std::shared_ptr<SharedSubscription> owner_;
+    std::shared_ptr<State> state_;
+  };
+
+  // `options.subscriptions` is replaced by `filter` at `qos`; across gateway nodes pass "$share/<group>/<topic>".
+  static std::shared_ptr<SharedSubscription> create(boost::asio::any_io_executor io,
+                                                    boost::asio::any_io_executor blocking, ClientOptions options,
+                                                    std::string filter, int qos);
+  ~SharedSubscription();
+
+  std::unique_ptr<Member> join(boost::asio::any_io_executor executor, MemberCallbacks callbacks);
+  std::size_t members() const;
+  void stop();  // the API is retired
+  Client& client() { return *client_; }
+
+ private:
+  SharedSubscription() = default;
+  void fan_out(ReceivedMessage&& message);
+  void end_all(const std::string& error);
+  void leave(const Member::State* state);
+
+  std::shared_ptr<Client> client_;
+  mutable std::mutex mu_;  // members join and leave from their own io threads
+  std::vector<std::shared_ptr<Member::State>> members_;
+};
+
+}  // namespace gantry::mqtt5
