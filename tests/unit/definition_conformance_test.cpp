@@ -69,6 +69,11 @@ std::string expected_refusal(const std::string& file, const std::string& message
   // Gravitee's failover test points its first endpoint at port -1 on purpose; Gantry refuses that port at deploy.
   if (file.ends_with("failover/mqtt-two-endpoints.json") && message.find("must be between 1 and 65535 (got -1)") != std::string::npos)
     return "invalid MQTT port on purpose";
+  // Seed 001's matrix allows only `auto` for http-get over MQTT 5; this Gravitee test asks for `none` (a level its
+  // scenario, failover, does not depend on). Listed in docs/design-notes.md ("Message engine").
+  if (file.ends_with("failover/mqtt-two-endpoints.json") &&
+      message.find("qos 'none' is not supported by entrypoint 'http-get' with endpoint 'mqtt5'") != std::string::npos)
+    return "QoS outside seed 001's matrix";
   return "";
 }
 

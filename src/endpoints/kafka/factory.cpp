@@ -19,7 +19,8 @@ class KafkaEndpointFactory final : public EndpointFactory {
       c.publish = true;
       c.subscribe = true;
       c.qos = {Qos::none, Qos::auto_, Qos::at_most_once, Qos::at_least_once};
-      c.resumable = true;
+      c.publish_qos = c.subscribe_qos = c.qos;
+      c.resumable = true;  // offsets
       return c;
     }();
     return caps;

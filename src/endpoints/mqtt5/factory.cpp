@@ -19,6 +19,8 @@ class Mqtt5EndpointFactory final : public EndpointFactory {
       c.publish = true;
       c.subscribe = true;
       c.qos = {Qos::none, Qos::auto_, Qos::at_most_once, Qos::at_least_once};
+      c.publish_qos = c.qos;
+      c.subscribe_qos = {Qos::at_most_once, Qos::at_least_once};  // MQTT QoS 0 and 1 subscriptions
       c.resumable = false;
       return c;
     }();
