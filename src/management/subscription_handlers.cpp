@@ -2,6 +2,7 @@
 // PENDING -> ACCEPTED | REJECTED;  ACCEPTED <-> PAUSED;  PENDING | ACCEPTED | PAUSED -> CLOSED.
 #include "management/api_error.hpp"
 #include "management/api_keys.hpp"
+#include "management/consumer_configuration.hpp"
 #include "management/handlers.hpp"
 #include "management/json_body.hpp"
 #include "management/views.hpp"
@@ -66,6 +67,7 @@ Response create(const Context& ctx, const storage::ApiRecord& api, const Request
   sub.application_id = app_id;
   sub.consumer_message = string_field(body, "consumerMessage").value_or("");
   if (const auto* metadata = object_field(body, "metadata")) sub.metadata = json::serialize(*metadata);
+  sub.consumer_configuration = consumer_configuration(body, api.definition);
   sub.created_at = sub.updated_at = now;
   if (plan->validation == "AUTO") {
     sub.status = "ACCEPTED";

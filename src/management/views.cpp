@@ -109,6 +109,7 @@ json::object subscription_view(const storage::SubscriptionRecord& s) {
                  {"origin", "MANAGEMENT"}};
   if (!s.consumer_message.empty()) o["consumerMessage"] = s.consumer_message;
   if (!s.publisher_message.empty()) o["publisherMessage"] = s.publisher_message;
+  if (s.consumer_configuration != "{}") o["consumerConfiguration"] = object_of(s.consumer_configuration);
   put_time(o, "createdAt", s.created_at);
   put_time(o, "updatedAt", s.updated_at);
   put_time(o, "processedAt", s.processed_at);

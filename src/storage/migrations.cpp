@@ -56,6 +56,9 @@ CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE sync_state (id INTEGER PRIMARY KEY, revision BIGINT NOT NULL);
 INSERT INTO sync_state (id, revision) VALUES (1, 0);
 )sql"},
+      {2, "subscriptions keep their consumer configuration (webhook callbacks)", R"sql(
+ALTER TABLE subscriptions ADD COLUMN consumer_configuration TEXT NOT NULL DEFAULT '{}';
+)sql"},
   };
   return all;
 }

@@ -69,6 +69,8 @@ struct SubscriptionRecord {
   std::string status = "PENDING";  // PENDING | ACCEPTED | PAUSED | REJECTED | CLOSED
   std::string consumer_message, publisher_message;
   std::string metadata = "{}";  // JSON object of strings
+  // JSON object: consumerConfiguration as sent (push plans: the webhook's entrypointConfiguration), "{}" when none.
+  std::string consumer_configuration = "{}";
   Millis created_at = 0, updated_at = 0, processed_at = 0, starting_at = 0, ending_at = 0, paused_at = 0,
          closed_at = 0;
 };

@@ -14,7 +14,7 @@ const std::vector<const char*> kApplicationColumns = {"id",           "name",  "
 const std::vector<const char*> kSubscriptionColumns = {
     "id",         "api_id",     "plan_id",      "application_id", "status",      "consumer_message",
     "publisher_message", "metadata", "created_at", "updated_at",  "processed_at", "starting_at",
-    "ending_at",  "paused_at",  "closed_at"};
+    "ending_at",  "paused_at",  "closed_at", "consumer_configuration"};
 const std::vector<const char*> kApiKeyColumns = {"id",        "key_value", "api_id",     "application_id",
                                                  "subscription_id", "revoked", "paused", "expire_at",
                                                  "created_at", "updated_at", "revoked_at"};
@@ -78,6 +78,7 @@ SubscriptionRecord read_subscription(const SqlRow& row) {
   s.ending_at = r.number();
   s.paused_at = r.number();
   s.closed_at = r.number();
+  s.consumer_configuration = r.text();
   return s;
 }
 
@@ -157,7 +158,8 @@ void SqlRepository::delete_application(const std::string& id) {
 void SqlRepository::save_subscription(const SubscriptionRecord& s) {
   upsert("subscriptions", kSubscriptionColumns,
          {s.id, s.api_id, s.plan_id, s.application_id, s.status, s.consumer_message, s.publisher_message, s.metadata,
-          s.created_at, s.updated_at, s.processed_at, s.starting_at, s.ending_at, s.paused_at, s.closed_at});
+          s.created_at, s.updated_at, s.processed_at, s.starting_at, s.ending_at, s.paused_at, s.closed_at,
+          s.consumer_configuration});
 }
 
 std::optional<SubscriptionRecord> SqlRepository::find_subscription(const std::string& id) {

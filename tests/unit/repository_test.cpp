@@ -246,6 +246,18 @@ TEST_P(RepositoryTest, ActiveSubscriptionsAreAcceptedAndWithinTheirPeriod) {
   EXPECT_EQ(repo_->find_subscription("paused")->status, "PAUSED");
 }
 
+TEST_P(RepositoryTest, SubscriptionsKeepTheirConsumerConfiguration) {
+  SubscriptionRecord s;
+  s.id = "hook";
+  s.api_id = "a";
+  s.status = "ACCEPTED";
+  repo_->save_subscription(s);
+  EXPECT_EQ(repo_->find_subscription("hook")->consumer_configuration, "{}");
+  s.consumer_configuration = R"({"entrypointConfiguration":{"callbackUrl":"http://127.0.0.1:1/h"}})";
+  repo_->save_subscription(s);
+  EXPECT_EQ(repo_->find_subscription("hook")->consumer_configuration, s.consumer_configuration);
+}
+
 TEST_P(RepositoryTest, ApiKeysAreFoundByValuePerApi) {
   ApiKeyRecord k;
   k.id = "k1";
