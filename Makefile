@@ -32,6 +32,8 @@ run: build
 
 unit_tests = cd $(1) && ./gantry_unit_tests
 e2e_tests  = GANTRY_BIN=$(abspath $(1)/gantry) $(PYTHON) -m pytest -q tests/e2e $(E2E_FLAGS)
+# Gravitee's own v4 definitions (../shared/conformance) through `gantry check`.
+conformance_tests = GANTRY_BIN=$(abspath $(1)/gantry) $(PYTHON) -m pytest -q -p no:cacheprovider tests/conformance
 
 unit: build
 	$(call unit_tests,$(BUILD_DIR))
@@ -44,11 +46,12 @@ e2e: build
 test: build
 	bash scripts/services.sh run -- $(MAKE) --no-print-directory suite SUITE_DIR=$(BUILD_DIR)
 
-# unit + e2e against the binaries already built in SUITE_DIR (used by test and sanitize, inside the services);
-# the shipped example definitions must stay valid too.
+# unit + conformance + e2e against the binaries already built in SUITE_DIR (used by test and sanitize, inside the
+# services); the shipped example definitions must stay valid too.
 suite:
 	$(call unit_tests,$(SUITE_DIR))
 	$(SUITE_DIR)/gantry check examples/apis/*.json
+	$(call conformance_tests,$(SUITE_DIR))
 	$(call e2e_tests,$(SUITE_DIR))
 
 $(ASAN_DIR)/build.ninja:

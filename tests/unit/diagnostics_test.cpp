@@ -115,8 +115,22 @@ TEST(ObjectReader, ReadsTypedFields) {
   EXPECT_TRUE(d.problems().empty());
 }
 
+// Jackson, which reads Gravitee's definitions, takes "2000" for 2000; Gravitee's own test definitions rely on it.
+TEST(ObjectReader, IntegersWrittenAsStringsAreAccepted) {
+  auto v = boost::json::parse(R"({"i": "2000", "n": "-5", "e": "", "x": "20 00"})");
+  Diagnostics d;
+  {
+    ObjectReader r(v, "$.x", d);
+    EXPECT_EQ(r.integer("i"), 2000);
+    EXPECT_EQ(r.integer("n"), -5);
+    EXPECT_EQ(r.integer("e"), std::nullopt);
+    EXPECT_EQ(r.integer("x"), std::nullopt);
+  }
+  EXPECT_EQ(lines(d), (std::vector<std::string>{"$.x.e: expected an integer", "$.x.x: expected an integer"}));
+}
+
 TEST(ObjectReader, ReportsWrongTypesAtTheFieldPath) {
-  auto v = boost::json::parse(R"({"s": 1, "b": "yes", "i": "3", "f": 1.5, "o": [], "a": {}, "l": ["a", 2]})");
+  auto v = boost::json::parse(R"({"s": 1, "b": "yes", "i": "3x", "f": 1.5, "o": [], "a": {}, "l": ["a", 2]})");
   Diagnostics d;
   {
     ObjectReader r(v, "$.x", d);

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 
 namespace gantry {
@@ -32,6 +33,13 @@ std::optional<std::int64_t> json_integer(const json::value& v, const std::string
   // 3000.0 is what some tools write for 3000.
   if (v.is_double() && std::trunc(v.get_double()) == v.get_double() && std::abs(v.get_double()) < 9e18)
     return static_cast<std::int64_t>(v.get_double());
+  // Gravitee reads definitions with Jackson, which accepts "2000" for 2000; its own test definitions rely on it.
+  if (v.is_string()) {
+    const auto& s = v.get_string();
+    std::int64_t n = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+    if (!s.empty() && ec == std::errc() && end == s.data() + s.size()) return n;
+  }
   diag.error(path, "expected an integer");
   return std::nullopt;
 }
