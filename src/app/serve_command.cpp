@@ -1,6 +1,7 @@
 #include "app/serve_command.hpp"
 
 #include "core/config/config.hpp"
+#include "core/message/connector_threads.hpp"
 #include "core/registry/registry.hpp"
 #include "gateway/access_log.hpp"
 #include "gateway/deployer.hpp"
@@ -49,6 +50,8 @@ int run_serve(const std::string& config_path, char** environ) {
     spdlog::critical("repository ({}): {}", config.repository.type, e.what());
     return 1;
   }
+  // Broker connectors' own io thread and blocking pool: built before the first deployment, gone after the APIs.
+  auto connector_threads = std::make_unique<ConnectorThreads>(2);
   auto control = std::make_unique<boost::asio::io_context>(1);
   auto deployer = std::make_unique<Deployer>(registry, threads, *control);
   {
@@ -146,6 +149,7 @@ int run_serve(const std::string& config_path, char** environ) {
   signals_owner.reset();  // before its io_context
   control.reset();   // health-check probes release their hold on APIs
   deployer.reset();  // APIs and their pooled connections, while every io_context still exists
+  connector_threads.reset();  // broker clients still queued there; gateway io_contexts (stopped) still exist
   server.reset();
   return 0;
 }

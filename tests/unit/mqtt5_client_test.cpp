@@ -290,17 +290,17 @@ TEST(Mqtt5Client, OneSharedSubscriptionFansOutToEveryMemberOnItsOwnExecutor) {
                                            "gantry-test/fan/#", 0);
   std::mutex mu;
   std::condition_variable cv;
-  std::vector<ReceivedPtr> got[3];
+  std::vector<MessagePtr> got[3];
   bool probed[3] = {false, false, false};
   bool wrong_thread = false;
   auto member = [&](int i, asio::io_context& ctx) {
-    return shared->join(ctx.get_executor(), {[&, i, ex = ctx.get_executor()](ReceivedPtr m) {
+    return shared->join(ctx.get_executor(), {[&, i, ex = ctx.get_executor()](const MessagePtr& m) {
                                               std::lock_guard lock(mu);
                                               wrong_thread |= !ex.running_in_this_thread();
-                                              if (m->topic == "gantry-test/fan/probe")
+                                              if (m->content == "probe")
                                                 probed[i] = true;
                                               else
-                                                got[i].push_back(std::move(m));
+                                                got[i].push_back(m);
                                               cv.notify_all();
                                             },
                                              nullptr});
@@ -328,7 +328,8 @@ TEST(Mqtt5Client, OneSharedSubscriptionFansOutToEveryMemberOnItsOwnExecutor) {
     std::lock_guard lock(mu);
     EXPECT_FALSE(wrong_thread);
     for (int i = 0; i < 3; ++i) EXPECT_EQ(got[0][i].get(), got[1][i].get());  // one message, shared, not copied
-    EXPECT_EQ(got[2][2]->payload, "3");
+    EXPECT_EQ(got[2][2]->content, "3");
+    EXPECT_EQ(got[2][2]->metadata.front(), (std::pair<std::string, std::string>("topic", "gantry-test/fan/a")));
   }
   asio::post(other, [&] { m1.reset(); });
   for (int i = 0; i < 100 && shared->members() != 2; ++i) std::this_thread::sleep_for(10ms);

@@ -18,6 +18,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <deque>
 #include <optional>
 #include <unordered_map>
 
@@ -49,7 +50,7 @@ class ClientImpl final : public Client, public std::enable_shared_from_this<Clie
  public:
   ClientImpl(asio::any_io_executor io, asio::any_io_executor blocking, ClientOptions options, ClientEvents events)
       : io_(std::move(io)), blocking_(std::move(blocking)), options_(std::move(options)), events_(std::move(events)),
-        misc_timer_(io_), retry_timer_(io_) {}
+        misc_timer_(io_), retry_timer_(io_), wait_timer_(io_) {}
 
   ~ClientImpl() override {
     if (mosq_) mosquitto_destroy(mosq_);
@@ -73,7 +74,7 @@ class ClientImpl final : public Client, public std::enable_shared_from_this<Clie
 
   void publish(OutgoingMessage message, PublishDone done) override {
     asio::post(io_, [self = shared_from_this(), message = std::move(message), done = std::move(done)]() mutable {
-      self->do_publish(message, std::move(done));
+      self->do_publish(std::move(message), std::move(done));
     });
   }
 
@@ -154,8 +155,13 @@ class ClientImpl final : public Client, public std::enable_shared_from_this<Clie
     failures_ = 0;
     failed_reported_ = false;
     for (const auto& s : options_.subscriptions)
-      mosquitto_subscribe_v5(mosq_, nullptr, s.filter.c_str(), s.qos, 0, nullptr);
+      mosquitto_subscribe_v5(mosq_, nullptr, s.filter.c_str(), s.qos, MQTT_SUB_OPT_SEND_RETAIN_NEW, nullptr);
     if (events_.on_connected) events_.on_connected((flags & 1) != 0);
+    // Inside libmosquitto's callback: the publishes that waited for this connection go out from a fresh handler.
+    if (!waiting_.empty())
+      asio::post(io_, [self = shared_from_this(), gen = generation_] {
+        if (gen == self->generation_) self->flush_waiting();
+      });
   }
 
   static void on_disconnect_cb(mosquitto*, void* self, int rc, const mosquitto_property*) {
@@ -188,6 +194,7 @@ class ClientImpl final : public Client, public std::enable_shared_from_this<Clie
   }
 
   void schedule_retry(const std::string& reason, std::chrono::milliseconds delay) {
+    fail_waiting(make_error(errc::not_connected));
     if (failures_ > options_.reconnect_attempts && !failed_reported_) {
       failed_reported_ = true;
       if (events_.on_failed) events_.on_failed(reason);
@@ -202,6 +209,7 @@ class ClientImpl final : public Client, public std::enable_shared_from_this<Clie
 
   void give_up_for_good(const std::string& reason) {
     state_ = State::stopped;
+    fail_waiting(make_error(errc::not_connected));
     if (events_.on_failed) events_.on_failed(reason);
   }
 
@@ -225,10 +233,14 @@ class ClientImpl final : public Client, public std::enable_shared_from_this<Clie
     if (state_ == State::stopped) return;
     retry_timer_.cancel();
     if (mosq_ && state_ == State::connected) {
-      mosquitto_disconnect_v5(mosq_, MQTT_RC_NORMAL_DISCONNECTION, nullptr);
+      mosquitto_property* props = nullptr;
+      if (options_.end_session_on_stop) mosquitto_property_add_int32(&props, MQTT_PROP_SESSION_EXPIRY_INTERVAL, 0);
+      mosquitto_disconnect_v5(mosq_, MQTT_RC_NORMAL_DISCONNECTION, props);
+      mosquitto_property_free_all(&props);
       mosquitto_loop_write(mosq_, 1);  // best effort: the broker learns at once rather than by keepalive
     }
     state_ = State::stopped;
+    fail_waiting(make_error(errc::operation_canceled));
     close_connection(make_error(errc::operation_canceled));
     events_ = {};
   }
@@ -295,7 +307,13 @@ class ClientImpl final : public Client, public std::enable_shared_from_this<Clie
 
   // ---- publishing ------------------------------------------------------------------------------------------------
 
-  void do_publish(const OutgoingMessage& m, PublishDone done) {
+  bool attempt_under_way() const {
+    return state_ == State::idle || state_ == State::connecting || state_ == State::handshaking;
+  }
+
+  void do_publish(OutgoingMessage m, PublishDone done) {
+    // Behind those still waiting for the connection (their flush is posted): publishes keep their order.
+    if (attempt_under_way() || !waiting_.empty()) return wait_for_connection(std::move(m), std::move(done));
     if (state_ != State::connected) return complete(std::move(done), make_error(errc::not_connected));
     if (in_flight_.size() >= options_.max_in_flight)
       return complete(std::move(done), make_error(errc::resource_unavailable_try_again));
@@ -320,6 +338,35 @@ class ClientImpl final : public Client, public std::enable_shared_from_this<Clie
       in_flight_.emplace(mid, std::move(done));
     }
     arm_write();
+  }
+
+  void wait_for_connection(OutgoingMessage m, PublishDone done) {
+    if (waiting_.size() + in_flight_.size() >= options_.max_in_flight)
+      return complete(std::move(done), make_error(errc::resource_unavailable_try_again));
+    if (waiting_.empty()) {
+      wait_timer_.expires_after(options_.connect_wait);
+      wait_timer_.async_wait([self = shared_from_this(), epoch = wait_epoch_](error_code ec) {
+        if (!ec && epoch == self->wait_epoch_) self->fail_waiting(make_error(errc::not_connected));
+      });
+    }
+    waiting_.emplace_back(std::move(m), std::move(done));
+  }
+
+  void flush_waiting() {
+    ++wait_epoch_;
+    wait_timer_.cancel();
+    auto waiting = std::move(waiting_);
+    waiting_.clear();
+    for (auto& [m, done] : waiting) do_publish(std::move(m), std::move(done));
+  }
+
+  void fail_waiting(error_code ec) {
+    if (waiting_.empty()) return;
+    ++wait_epoch_;
+    wait_timer_.cancel();
+    auto waiting = std::move(waiting_);
+    waiting_.clear();
+    for (auto& [m, done] : waiting) complete(std::move(done), ec);
   }
 
   static void on_publish_cb(mosquitto*, void* self, int mid, int reason, const mosquitto_property*) {
@@ -362,6 +409,7 @@ class ClientImpl final : public Client, public std::enable_shared_from_this<Clie
   std::optional<asio::posix::stream_descriptor> socket_;
   asio::steady_timer misc_timer_;
   asio::steady_timer retry_timer_;
+  asio::steady_timer wait_timer_;  // bounds how long publishes wait for a connection attempt
   std::chrono::steady_clock::time_point handshake_started_;
   std::uint64_t generation_ = 0;  // bumped per connection: stale waits and posts recognise themselves
   State state_ = State::idle;
@@ -373,6 +421,8 @@ class ClientImpl final : public Client, public std::enable_shared_from_this<Clie
   bool write_armed_ = false;
   std::unordered_map<int, PublishDone> in_flight_;
   std::unordered_map<int, int> early_results_;
+  std::deque<std::pair<OutgoingMessage, PublishDone>> waiting_;  // made while a connection attempt was under way
+  std::uint64_t wait_epoch_ = 0;  // bumped whenever waiting_ is emptied: a late timer completion recognises itself
 };
 
 }  // namespace

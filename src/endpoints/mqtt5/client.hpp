@@ -34,11 +34,17 @@ struct ClientOptions {
   std::chrono::milliseconds max_backoff{30000};
   std::chrono::seconds keepalive{30};
   std::size_t max_in_flight = 1024;           // publishes awaiting their broker acknowledgement
+  // A publish made while a connection attempt is under way waits for its outcome, at most this long (a broker
+  // that refuses fails it at once); one made while waiting out a back-off fails at once.
+  std::chrono::milliseconds connect_wait{3000};
+  bool end_session_on_stop = false;           // stop() asks the broker to drop the session (session expiry 0)
   struct Subscription {
     std::string filter;
     int qos = 0;
   };
-  std::vector<Subscription> subscriptions;    // made on every (re)connect
+  // Made on every (re)connect; retained messages come only when the broker had no such subscription yet (a
+  // resumed persistent session does not get them again).
+  std::vector<Subscription> subscriptions;
 };
 
 struct ClientEvents {
@@ -57,7 +63,8 @@ struct PublishDone {
 };
 
 // Errors a publish completes with (boost::system::errc values):
-//   not_connected               the broker is not reachable right now (an entrypoint answers 503)
+//   not_connected               the broker is not reachable right now, or a connection attempt did not succeed
+//                               within connect_wait (an entrypoint answers 503)
 //   connection_aborted          the connection dropped before the broker acknowledged
 //   resource_unavailable_try_again  max_in_flight publishes are already waiting
 //   invalid_argument            the topic or a property cannot be sent

@@ -1,6 +1,8 @@
 #include "endpoints/mqtt5/factory.hpp"
 
+#include "core/message/connector_threads.hpp"
 #include "endpoints/mqtt5/config.hpp"
+#include "endpoints/mqtt5/connector.hpp"
 
 namespace gantry {
 
@@ -34,6 +36,15 @@ class Mqtt5EndpointFactory final : public EndpointFactory {
     mqtt5::parse_endpoint_configuration(configuration, path, *config, diag);
     mqtt5::parse_shared_configuration(shared, shared_path, *config, diag);
     return config;
+  }
+
+  // Needs the threads `gantry serve` lends to broker connectors; without them (no serving process) there is none.
+  std::shared_ptr<EndpointConnector> create_message_endpoint(const Endpoint& endpoint) const override {
+    auto* threads = ConnectorThreads::current();
+    if (!threads) return nullptr;
+    return std::make_shared<mqtt5::Connector>(endpoint.name,
+                                              std::static_pointer_cast<const mqtt5::EndpointConfig>(endpoint.config),
+                                              threads->io(), threads->blocking());
   }
 };
 

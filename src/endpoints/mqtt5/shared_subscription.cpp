@@ -1,5 +1,7 @@
 #include "endpoints/mqtt5/shared_subscription.hpp"
 
+#include "endpoints/mqtt5/engine_message.hpp"
+
 #include <boost/asio/post.hpp>
 
 #include <algorithm>
@@ -36,6 +38,12 @@ std::shared_ptr<SharedSubscription> SharedSubscription::create(asio::any_io_exec
   events.on_failed = [weak](const std::string& why) {
     if (auto s = weak.lock()) s->end_all("MQTT broker unreachable: " + why);
   };
+  events.on_connected = [weak](bool) {
+    if (auto s = weak.lock()) {
+      std::lock_guard lock(s->mu_);
+      s->failure_.clear();
+    }
+  };
   self->client_ = Client::create(std::move(io), std::move(blocking), std::move(options), std::move(events));
   self->client_->start();
   return self;
@@ -51,6 +59,11 @@ std::unique_ptr<SharedSubscription::Member> SharedSubscription::join(asio::any_i
   {
     std::lock_guard lock(mu_);
     members_.push_back(state);
+    // The broker is known to be unreachable: this member learns it now rather than never.
+    if (!failure_.empty())
+      asio::post(state->executor, [state, error = failure_] {
+        if (state->alive && state->callbacks.on_end) state->callbacks.on_end(error);
+      });
   }
   return std::unique_ptr<Member>(new Member(shared_from_this(), std::move(state)));
 }
@@ -68,7 +81,7 @@ void SharedSubscription::leave(const Member::State* state) {
 }
 
 void SharedSubscription::fan_out(ReceivedMessage&& message) {
-  auto shared = std::make_shared<const ReceivedMessage>(std::move(message));
+  MessagePtr shared = to_message(std::move(message));
   std::lock_guard lock(mu_);
   for (const auto& member : members_)
     asio::post(member->executor, [member, shared] {
@@ -78,6 +91,7 @@ void SharedSubscription::fan_out(ReceivedMessage&& message) {
 
 void SharedSubscription::end_all(const std::string& error) {
   std::lock_guard lock(mu_);
+  failure_ = error;
   for (const auto& member : members_)
     asio::post(member->executor, [member, error] {
       if (member->alive && member->callbacks.on_end) member->callbacks.on_end(error);

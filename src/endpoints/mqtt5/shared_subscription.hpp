@@ -1,7 +1,9 @@
 // One broker subscription shared by every live subscriber of an (API, topic filter) on this gateway node: each
-// message is handed to every member on the member's own executor, as one immutable shared message.
+// message is converted once into a gateway Message and handed to every member on the member's own executor, as
+// one immutable shared message.
 #pragma once
 
+#include "core/message/message.hpp"
 #include "endpoints/mqtt5/client.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -15,13 +17,13 @@
 
 namespace gantry::mqtt5 {
 
-using ReceivedPtr = std::shared_ptr<const ReceivedMessage>;
-
 class SharedSubscription : public std::enable_shared_from_this<SharedSubscription> {
  public:
   struct MemberCallbacks {
-    std::function<void(ReceivedPtr)> on_message;
-    std::function<void(const std::string& error)> on_end;  // the broker stayed unreachable: the stream ends
+    std::function<void(const MessagePtr&)> on_message;
+    // The broker stayed unreachable (reconnectAttempts failed in a row, also for a member joining after that):
+    // the stream ends.
+    std::function<void(const std::string& error)> on_end;
   };
 
   // Leaving: destroy the Member on its executor; no callback starts after that.
@@ -59,6 +61,7 @@ class SharedSubscription : public std::enable_shared_from_this<SharedSubscriptio
   std::shared_ptr<Client> client_;
   mutable std::mutex mu_;  // members join and leave from their own io threads
   std::vector<std::shared_ptr<Member::State>> members_;
+  std::string failure_;  // why the broker is unreachable, until it connects again; members joining now are told
 };
 
 }  // namespace gantry::mqtt5
