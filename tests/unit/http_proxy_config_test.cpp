@@ -158,7 +158,7 @@ TEST(HttpProxyEndpoint, NumbersOutOfRangeAreErrorsAtTheirPath) {
 
 TEST(HttpProxyEndpoint, WrongTypesAreErrors) {
   auto p = parse(R"({"target": "http://h"})",
-                 R"({"http": {"connectTimeout": "3000", "keepAlive": "yes"}, "headers": {}})");
+                 R"({"http": {"connectTimeout": "3s", "keepAlive": "yes"}, "headers": {}})");
   EXPECT_EQ(lines(p.diag), (Lines{
                                "$.s.http.keepAlive: expected a boolean",
                                "$.s.http.connectTimeout: expected an integer",
