@@ -17,9 +17,10 @@ ApiError invalid_definition(const Diagnostics& diag) {
   std::vector<ErrorDetail> details;
   for (const auto& p : diag.problems())
     if (p.severity == Problem::Severity::error) details.push_back({p.path, p.message});
-  return bad_request("The API definition is invalid (" + std::to_string(details.size()) + " problem" +
-                         (details.size() == 1 ? "" : "s") + ")",
-                     "api.definition.invalid", std::move(details));
+  // The message first: in one call, moving `details` may happen before its size is read.
+  auto message = "The API definition is invalid (" + std::to_string(details.size()) + " problem" +
+                 (details.size() == 1 ? "" : "s") + ")";
+  return bad_request(std::move(message), "api.definition.invalid", std::move(details));
 }
 
 // The text as sent with "id" inserted first, so everything else stays byte for byte.

@@ -154,7 +154,7 @@ Response api_keys(const Context& ctx, const storage::SubscriptionRecord& sub, co
       });
       fresh = issue_api_key(ctx, sub, string_field(body, "customApiKey"), "$.customApiKey");
     });
-    return json_response(201, json::serialize(api_key_view(fresh, now)));
+    return json_response(200, json::serialize(api_key_view(fresh, now)));  // as Gravitee: 200, not 201
   }
   auto key = ctx.repository.find_api_key_by_id(s[5]);
   if (!key || key->subscription_id != sub.id) throw not_found("Api key", s[5]);

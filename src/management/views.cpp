@@ -1,6 +1,7 @@
 #include "management/views.hpp"
 
 #include "management/json_body.hpp"
+#include "management/v2_spellings.hpp"
 
 #include <boost/json.hpp>
 
@@ -44,6 +45,7 @@ json::object api_view(const storage::ApiRecord& api) {
   // The definition as sent, with the values Gravitee's v2 API shows for the fields it normalises; the export
   // (_export/definition) keeps the text exactly as sent.
   json::object o = object_of(api.definition);
+  to_v2_spellings(o);
   o["id"] = api.id;
   o["definitionVersion"] = "V4";
   o["type"] = api_type(o);
@@ -67,6 +69,7 @@ json::object deployment_view(const storage::DeploymentRecord& d, bool current) {
 
 json::object plan_view(const storage::PlanRecord& p) {
   json::object o = object_of(p.extra);
+  if (auto* flows = o.if_contains("flows"); flows && flows->is_array()) flows_to_v2_spellings(flows->get_array());
   o["id"] = p.id;
   o["apiId"] = p.api_id;
   o["definitionVersion"] = "V4";

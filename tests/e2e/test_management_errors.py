@@ -163,6 +163,7 @@ def test_invalid_definition_lists_every_problem(gantry):
         found = problems(r)
         assert "did you mean 'http-proxy'" in found["$.listeners[0].entrypoints[0].type"]
         assert "$.endpointGroups[0].loadBalancer.type" in found
+        assert r.json()["message"] == f"The API definition is invalid ({len(found)} problems)"
         good = create_api(m, api_def("/good"))
         r = m.put(f"/apis/{good}", json=bad)
         assert_v2_error(r, 400)

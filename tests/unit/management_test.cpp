@@ -1,10 +1,13 @@
 // Pieces of the management API that need no server: password hashing, Basic credentials, API key generation,
-// times, request targets, error bodies.
+// times, request targets, error bodies, the v2 spellings of definitions.
 #include "management/api_error.hpp"
 #include "management/api_keys.hpp"
 #include "management/credentials.hpp"
 #include "management/json_body.hpp"
 #include "management/router.hpp"
+#include "management/v2_spellings.hpp"
+
+#include <boost/json.hpp>
 
 #include <gtest/gtest.h>
 
@@ -103,6 +106,36 @@ TEST(ApiErrorTest, BodyHasTheGraviteeV2Shape) {
             R"({"httpStatus":400,"message":"bad","technicalCode":"x.y","details":[{"location":"$.a","message":"wrong"}]})");
   EXPECT_EQ(error_body(not_found("Api", "42")),
             R"({"httpStatus":404,"message":"Api [42] cannot be found.","technicalCode":"api.notFound"})");
+}
+
+TEST(V2SpellingsTest, GatewaySpellingsReadAsGraviteesV2Api) {
+  auto api = boost::json::parse(R"({"gravitee": "4.0.0", "flowExecution": {"mode": "best-match"},
+    "listeners": [{"type": "http", "entrypoints": [{"type": "http-get", "qos": "at-least-once"}]}],
+    "endpointGroups": [{"type": "mock", "loadBalancer": {"type": "weighted-round-robin"}}],
+    "flows": [{"selectors": [{"type": "channel", "channel-operator": "starts_with", "operation": ["SUBSCRIBE"]},
+                             {"type": "http", "path": "/", "pathOperator": "START_WITH"}]}]})")
+                 .as_object();
+  to_v2_spellings(api);
+  EXPECT_FALSE(api.contains("gravitee"));
+  EXPECT_EQ(api.at("flowExecution").at("mode"), "BEST_MATCH");
+  EXPECT_EQ(api.at("listeners").at(0).at("type"), "HTTP");
+  EXPECT_EQ(api.at("listeners").at(0).at("entrypoints").at(0).at("type"), "http-get");  // a plugin id: as is
+  EXPECT_EQ(api.at("listeners").at(0).at("entrypoints").at(0).at("qos"), "AT_LEAST_ONCE");
+  EXPECT_EQ(api.at("endpointGroups").at(0).at("loadBalancer").at("type"), "WEIGHTED_ROUND_ROBIN");
+  const auto& channel = api.at("flows").at(0).at("selectors").at(0).as_object();
+  EXPECT_EQ(channel.size(), 3u);
+  EXPECT_EQ(channel.at("type"), "CHANNEL");
+  EXPECT_EQ(channel.at("channelOperator"), "STARTS_WITH");
+  EXPECT_EQ(channel.at("operations"), boost::json::array{"SUBSCRIBE"});
+  EXPECT_EQ(api.at("flows").at(0).at("selectors").at(1).at("pathOperator"), "STARTS_WITH");
+}
+
+TEST(V2SpellingsTest, V2SpellingsAndOddValuesStayAsTheyAre) {
+  const auto text = R"({"listeners":[{"type":"HTTP"},{"type":7},"x"],"flowExecution":"none",)"
+                    R"("flows":[{"selectors":[{"type":"HTTP","channelOperator":"EQUALS","channel-operator":"x"}]}]})";
+  auto api = boost::json::parse(text).as_object();
+  to_v2_spellings(api);
+  EXPECT_EQ(boost::json::serialize(api), text);
 }
 
 }  // namespace
