@@ -38,7 +38,9 @@ std::vector<std::pair<std::string, std::string>> host_paths(const ApiDefinition&
 }  // namespace
 
 Deployer::Deployer(const Registry& registry, std::size_t workers, boost::asio::io_context& control)
-    : registry_(registry), workers_(workers), control_(control), current_(std::make_shared<const GatewaySnapshot>()) {}
+    : registry_(registry), workers_(workers), control_(control), current_(std::make_shared<const GatewaySnapshot>()) {
+  services_.subscriptions = &subscriptions_;
+}
 
 void Deployer::set_counter_store(std::unique_ptr<CounterStore> store) {
   counters_ = std::move(store);
@@ -52,7 +54,7 @@ std::shared_ptr<const DeployedApi> Deployer::build(const std::string& source, co
   std::shared_ptr<http_proxy::ProxyApi> proxy;
   std::shared_ptr<MessageApi> message;
   if (def && def->type == ApiType::proxy) proxy = http_proxy::ProxyApi::create(def, workers_, diag, services_);
-  else if (def && def->type == ApiType::message) message = MessageApi::create(def, registry_, diag);
+  else if (def && def->type == ApiType::message) message = MessageApi::create(def, registry_, diag, services_);
   for (const auto& p : diag.problems()) {
     if (p.severity == Problem::Severity::error) {
       spdlog::error("{}: {}: {}", source, p.path, p.message);

@@ -6,6 +6,7 @@
 #include "gateway/deployed_api.hpp"
 #include "gateway/flows/policy.hpp"
 #include "gateway/ratelimit/counter_store.hpp"
+#include "gateway/subscription_directory.hpp"
 
 #include <boost/asio/io_context.hpp>
 
@@ -42,6 +43,9 @@ class Deployer {
   // Where rate-limit counters live (in memory until told otherwise); set before the first deployment.
   void set_counter_store(std::unique_ptr<CounterStore> store);
 
+  // Which subscription each API key belongs to (kept up to date by RepositorySync); read by every API's flows.
+  SubscriptionDirectory& subscriptions() { return subscriptions_; }
+
  private:
   struct Entry {
     std::string origin;  // which deploy_origin() call owns it
@@ -57,7 +61,8 @@ class Deployer {
   std::vector<std::string> order_;  // sources in deployment order: earlier deployments keep contested paths
   std::atomic<std::shared_ptr<const GatewaySnapshot>> current_;
   std::unique_ptr<CounterStore> counters_ = make_memory_counter_store();
-  PolicyServices services_{counters_.get()};
+  SubscriptionDirectory subscriptions_;
+  PolicyServices services_{counters_.get(), &subscriptions_};
 };
 
 }  // namespace gantry

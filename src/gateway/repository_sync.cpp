@@ -41,8 +41,13 @@ void RepositorySync::sync() {
   // The revision is read first: a change landing during the read is seen again by the next poll.
   const auto revision = repository_.revision();
   std::map<std::string, std::optional<std::string>> sources;
-  for (auto& api : repository_.deployable_apis())
+  std::vector<std::string> api_ids;
+  for (auto& api : repository_.deployable_apis()) {
+    api_ids.push_back(api.api_id);
     sources["repository:api/" + api.api_id] = std::move(api.definition);
+  }
+  // Keys first: a stream opened on a freshly deployed API already finds the subscriptions made before it.
+  deployer_.subscriptions().publish(SubscriptionSnapshot::load(repository_, api_ids));
   deployer_.deploy_origin("repository", sources);
   seen_revision_ = revision;
 }

@@ -191,7 +191,9 @@ void close_subscription(const Context& ctx, storage::SubscriptionRecord& sub, st
   update_keys(ctx, sub.id, now, [&](storage::ApiKeyRecord& k) { revoke(k, now); });
 }
 
-Response handle_subscriptions(const Context& ctx, const Request& req, const storage::ApiRecord& api) {
+namespace {
+
+Response handle(const Context& ctx, const Request& req, const storage::ApiRecord& api) {
   const auto& s = req.segments;
   if (s.size() == 3) {
     if (req.method == "POST") return create(ctx, api, req);
@@ -214,6 +216,15 @@ Response handle_subscriptions(const Context& ctx, const Request& req, const stor
   std::optional<Response> response;
   ctx.repository.transaction([&] { response = transition(ctx, *sub, req, s[4]); });
   return *response;
+}
+
+}  // namespace
+
+Response handle_subscriptions(const Context& ctx, const Request& req, const storage::ApiRecord& api) {
+  auto response = handle(ctx, req, api);
+  // Keys and subscription metadata are read by the gateway (#subscription): a change is live when we answer.
+  if (req.method != "GET") ctx.make_live();
+  return response;
 }
 
 }  // namespace gantry::management

@@ -155,11 +155,15 @@ void SqlRepository::delete_application(const std::string& id) {
 
 // -- subscriptions -----------------------------------------------------------------------------------------------
 
+// Subscriptions and keys are what gateways identify clients with (#subscription.metadata): a change is a revision.
 void SqlRepository::save_subscription(const SubscriptionRecord& s) {
-  upsert("subscriptions", kSubscriptionColumns,
-         {s.id, s.api_id, s.plan_id, s.application_id, s.status, s.consumer_message, s.publisher_message, s.metadata,
-          s.created_at, s.updated_at, s.processed_at, s.starting_at, s.ending_at, s.paused_at, s.closed_at,
-          s.consumer_configuration});
+  transaction([&] {
+    upsert("subscriptions", kSubscriptionColumns,
+           {s.id, s.api_id, s.plan_id, s.application_id, s.status, s.consumer_message, s.publisher_message,
+            s.metadata, s.created_at, s.updated_at, s.processed_at, s.starting_at, s.ending_at, s.paused_at,
+            s.closed_at, s.consumer_configuration});
+    bump_revision();
+  });
 }
 
 std::optional<SubscriptionRecord> SqlRepository::find_subscription(const std::string& id) {
@@ -194,9 +198,12 @@ std::vector<SubscriptionRecord> SqlRepository::active_subscriptions(const std::s
 // -- API keys ----------------------------------------------------------------------------------------------------
 
 void SqlRepository::save_api_key(const ApiKeyRecord& k) {
-  upsert("api_keys", kApiKeyColumns,
-         {k.id, k.key, k.api_id, k.application_id, k.subscription_id, std::int64_t{k.revoked},
-          std::int64_t{k.paused}, k.expire_at, k.created_at, k.updated_at, k.revoked_at});
+  transaction([&] {
+    upsert("api_keys", kApiKeyColumns,
+           {k.id, k.key, k.api_id, k.application_id, k.subscription_id, std::int64_t{k.revoked},
+            std::int64_t{k.paused}, k.expire_at, k.created_at, k.updated_at, k.revoked_at});
+    bump_revision();
+  });
 }
 
 std::optional<ApiKeyRecord> SqlRepository::find_api_key_by_id(const std::string& id) {

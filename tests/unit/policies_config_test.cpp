@@ -40,7 +40,7 @@ TEST(PolicyConfig, RegisteredWithTheirPhases) {
   Registry r;
   register_builtins(r);
   EXPECT_EQ(r.policy("rate-limit")->phases(), unsigned(phase_request));
-  EXPECT_EQ(r.policy("message-filtering")->phases(), unsigned(phase_subscribe));
+  EXPECT_EQ(r.policy("message-filtering")->phases(), unsigned(phase_publish | phase_subscribe));
   EXPECT_EQ(r.policy("transform-headers")->phases(), unsigned(phase_request | phase_response | phase_publish | phase_subscribe));
   for (auto name : {"quota", "spike-arrest", "ip-filtering", "assign-attributes", "policy-assign-attributes", "mock",
                     "policy-override-request-method", "latency"})

@@ -1,5 +1,6 @@
 // The repository contract, run against every back end: SQLite always; PostgreSQL when POSTGRES_URL is set (as
 // `make test` does, through scripts/services.sh). Each PostgreSQL test works in a schema of its own.
+#include "gateway/subscription_directory.hpp"
 #include "storage/migrations.hpp"
 #include "storage/postgres/pg_connection.hpp"
 #include "storage/sql_repository.hpp"
@@ -295,6 +296,62 @@ TEST_P(RepositoryTest, MigrationsApplyOnce) {
   EXPECT_EQ(migrate(*conn), 0);
   auto rows = conn->query("SELECT MAX(version) FROM schema_migrations");
   EXPECT_EQ(rows.at(0).at(0), std::to_string(latest_schema_version()));
+}
+
+TEST_P(RepositoryTest, GatewaySubscriptionIndexHoldsUsableKeysOfAcceptedSubscriptions) {
+  auto sub = [&](const std::string& id, const std::string& status, Millis start, Millis end) {
+    SubscriptionRecord s;
+    s.id = id;
+    s.api_id = "a";
+    s.plan_id = "p";
+    s.application_id = "app-" + id;
+    s.status = status;
+    s.metadata = R"({"bar": "blue", "n": 3})";
+    s.starting_at = start;
+    s.ending_at = end;
+    repo_->save_subscription(s);
+  };
+  auto key = [&](const std::string& value, const std::string& sub_id, bool revoked, bool paused, Millis expire) {
+    ApiKeyRecord k;
+    k.id = "id-" + value;
+    k.key = value;
+    k.api_id = "a";
+    k.subscription_id = sub_id;
+    k.revoked = revoked;
+    k.paused = paused;
+    k.expire_at = expire;
+    repo_->save_api_key(k);
+  };
+  const auto r0 = repo_->revision();
+  sub("s1", "ACCEPTED", 100, 0);
+  EXPECT_GT(repo_->revision(), r0);  // gateways must see subscription and key changes
+  sub("s2", "PAUSED", 100, 0);
+  sub("s3", "ACCEPTED", 100, 500);
+  const auto r1 = repo_->revision();
+  key("good", "s1", false, false, 0);
+  EXPECT_GT(repo_->revision(), r1);
+  key("revoked", "s1", true, false, 0);
+  key("paused-key", "s1", false, true, 0);
+  key("expiring", "s1", false, false, 300);
+  key("paused-sub", "s2", false, false, 0);
+  key("ending", "s3", false, false, 0);
+
+  auto index = gantry::SubscriptionSnapshot::load(*repo_, {"a"});
+  auto found = index->find("a", "good", 200);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->id, "s1");
+  EXPECT_EQ(found->application, "app-s1");
+  EXPECT_EQ(gantry::el::to_string(gantry::el::Value(found->metadata)), "{bar=blue, n=3}");
+  EXPECT_FALSE(index->find("a", "good", 99));  // before the subscription starts
+  EXPECT_FALSE(index->find("b", "good", 200));  // another API
+  EXPECT_FALSE(index->find("a", "revoked", 200));
+  EXPECT_FALSE(index->find("a", "paused-key", 200));
+  EXPECT_TRUE(index->find("a", "expiring", 299));
+  EXPECT_FALSE(index->find("a", "expiring", 300));
+  EXPECT_FALSE(index->find("a", "paused-sub", 200));
+  EXPECT_TRUE(index->find("a", "ending", 499));
+  EXPECT_FALSE(index->find("a", "ending", 500));
+  EXPECT_FALSE(index->find("a", "", 200));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, RepositoryTest, ::testing::Values("sqlite", "postgres"),

@@ -20,6 +20,7 @@ namespace gantry {
 struct Delivery {
   MessagePtr message;
   std::uint64_t ack_id = 0;
+  std::uint32_t pace = 0;  // pacing steps (message-rate-limit) this message waits for before it is handed out
 };
 
 enum class Overflow {
@@ -64,6 +65,7 @@ class SubscriberQueue {
   // Consumer side: the next message, or `timeout` (0 = wait without a deadline) passing, or the end.
   boost::asio::awaitable<Next> next(std::chrono::milliseconds timeout);
   std::optional<Delivery> try_pop();
+  const Delivery* front() const { return aborted_ || items_.empty() ? nullptr : &items_.front(); }
 
   bool ended() const { return ended_ && (aborted_ || items_.empty()); }
   bool aborted() const { return aborted_; }

@@ -1,5 +1,6 @@
 #include "entrypoints/http_get/http_get_entrypoint.hpp"
 
+#include "gateway/flows/flow_run.hpp"
 #include "gateway/message/live_streams.hpp"
 #include "gateway/message/message_stats.hpp"
 #include "gateway/message/subscriber.hpp"
@@ -58,8 +59,7 @@ asio::awaitable<void> HttpGetEntrypoint::serve(Exchange& ex, MessageContext& ctx
   const Query query = read_query(ex.query);
   const std::uint64_t limit = effective_limit(config_->limit_count, query.limit);
 
-  Subscriber subscriber(executor, ctx, MessagePhaseContext{ctx.api, type(), ex.path},
-                        QueueLimits{.max_messages = std::max<std::size_t>(limit, 1)});
+  Subscriber subscriber(executor, ctx, QueueLimits{.max_messages = std::max<std::size_t>(limit, 1)});
   auto registration = ctx.streams.enter(executor, [&subscriber] { subscriber.stop("API stopping"); });
   if (!registration) co_return co_await write_error(ex, GatewayErrc::api_stopping);
   if (!subscriber.open(query.cursor, limit)) co_return co_await write_error(ex, GatewayErrc::endpoint_unavailable);
@@ -83,6 +83,7 @@ asio::awaitable<void> HttpGetEntrypoint::serve(Exchange& ex, MessageContext& ctx
   http::response<http::string_body> res{http::status::ok, 11};
   res.set(http::field::content_type, content_type(*format));
   add_tracking_headers(ex, res);
+  if (ex.flows) ex.flows->add_response_headers(res);
   res.body() = format_batch(*format, messages, pagination, config_->payload);
   if (!ex.parser.is_done() && ex.has_body()) ex.keep_alive = false;  // an unread body: close rather than read it
   res.keep_alive(ex.keep_alive && req.keep_alive() && !ex.draining());

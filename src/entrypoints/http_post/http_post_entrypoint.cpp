@@ -1,6 +1,7 @@
 #include "entrypoints/http_post/http_post_entrypoint.hpp"
 
 #include "core/message/endpoint_connector.hpp"
+#include "gateway/flows/flow_run.hpp"
 #include "gateway/ids.hpp"
 #include "gateway/message/message_stats.hpp"
 #include "gateway/message/phase_chain.hpp"
@@ -10,6 +11,7 @@
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <spdlog/spdlog.h>
 
 namespace gantry::http_post {
 namespace asio = boost::asio;
@@ -49,6 +51,7 @@ MessagePtr make_message(const Exchange& ex, std::string body, bool with_headers)
 asio::awaitable<void> write_accepted(Exchange& ex) {
   http::response<http::empty_body> res{http::status::accepted, 11};
   add_tracking_headers(ex, res);
+  if (ex.flows) ex.flows->add_response_headers(res);
   res.keep_alive(ex.keep_alive && ex.parser.get().keep_alive() && !ex.draining());
   if (!res.keep_alive()) ex.keep_alive = false;
   res.content_length(0);
@@ -67,10 +70,13 @@ asio::awaitable<void> HttpPostEntrypoint::serve(Exchange& ex, MessageContext& ct
     ex.keep_alive = false;
     co_return co_await write_error(ex, error);
   }
-  auto message = ctx.phases.run_publish(make_message(ex, std::move(body), config_->request_headers_to_message),
-                                        MessagePhaseContext{ctx.api, type(), ex.path});
-  if (!message) co_return co_await write_accepted(ex);  // dropped by a policy: accepted, as Gravitee does
-  auto [ec] = co_await async_publish(ctx.endpoint, std::move(message), ctx.entrypoint.qos, use_tuple);
+  auto out = run_publish(ctx.phases, make_message(ex, std::move(body), config_->request_headers_to_message));
+  if (!out.error.empty()) {
+    spdlog::warn("{}: publish phase: {}", ctx.api.id, out.error);
+    co_return co_await write_error(ex, GatewayErrc::internal_error);
+  }
+  if (!out.message) co_return co_await write_accepted(ex);  // dropped by a policy: accepted, as Gravitee does
+  auto [ec] = co_await async_publish(ctx.endpoint, std::move(out.message), ctx.entrypoint.qos, use_tuple);
   if (ec) {
     ++message_stats().publish_failures;
     co_return co_await write_error(ex, GatewayErrc::publish_failed);

@@ -64,7 +64,7 @@ bool SseEntrypoint::matches(const RequestParser::value_type& request) const {
 asio::awaitable<void> SseEntrypoint::serve(Exchange& ex, MessageContext& ctx) const {
   const auto executor = co_await asio::this_coro::executor;
   const auto& req = ex.parser.get();
-  Subscriber subscriber(executor, ctx, MessagePhaseContext{ctx.api, type(), ex.path});
+  Subscriber subscriber(executor, ctx);
   auto registration = ctx.streams.enter(executor, [&subscriber] {
     subscriber.stop("Stopping, please reconnect");
   });

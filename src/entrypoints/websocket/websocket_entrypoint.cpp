@@ -1,9 +1,11 @@
 #include "entrypoints/websocket/websocket_entrypoint.hpp"
 
 #include "core/message/endpoint_connector.hpp"
+#include "gateway/flows/flow_run.hpp"
 #include "gateway/ids.hpp"
 #include "gateway/message/live_streams.hpp"
 #include "gateway/message/message_stats.hpp"
+#include "gateway/message/phase_chain.hpp"
 #include "gateway/message/subscriber.hpp"
 #include "net/flex_stream_websocket.hpp"
 
@@ -14,6 +16,7 @@
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket.hpp>
+#include <spdlog/spdlog.h>
 
 namespace gantry::websocket_entrypoint {
 namespace asio = boost::asio;
@@ -25,8 +28,7 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 namespace {
 
 // Frames from the client become published messages. Ends when the client closes or the connection drops.
-asio::awaitable<void> read_frames(WsStream& ws, MessageContext& ctx, const WebSocketConfig& config,
-                                  const MessagePhaseContext& phase_ctx) {
+asio::awaitable<void> read_frames(WsStream& ws, MessageContext& ctx, const WebSocketConfig& config) {
   boost::beast::flat_buffer buffer;
   for (;;) {
     auto [ec, n] = co_await ws.async_read(buffer, use_tuple);
@@ -40,9 +42,15 @@ asio::awaitable<void> read_frames(WsStream& ws, MessageContext& ctx, const WebSo
     m->content = boost::beast::buffers_to_string(buffer.data());
     m->timestamp_ms = now_epoch_ms();
     buffer.consume(buffer.size());
-    auto kept = ctx.phases.run_publish(std::move(m), phase_ctx);
-    if (!kept) continue;
-    auto [pec] = co_await async_publish(ctx.endpoint, std::move(kept), ctx.entrypoint.qos, use_tuple);
+    auto out = run_publish(ctx.phases, std::move(m));
+    if (!out.error.empty()) {  // a publish step failed: the socket ends, as a failed publish does
+      spdlog::warn("{}: publish phase: {}", ctx.api.id, out.error);
+      const websocket::close_reason reason(websocket::close_code::internal_error, "policy failed");
+      co_await ws.async_close(reason, use_tuple);
+      co_return;
+    }
+    if (!out.message) continue;  // dropped by a publish step (message-filtering)
+    auto [pec] = co_await async_publish(ctx.endpoint, std::move(out.message), ctx.entrypoint.qos, use_tuple);
     if (pec) {
       ++message_stats().publish_failures;
       co_await ws.async_close(websocket::close_reason(websocket::close_code::internal_error, "publish failed"),
@@ -82,6 +90,7 @@ void configure(WsStream& ws, Exchange& ex) {
   ws.set_option(websocket::stream_base::timeout::suggested(boost::beast::role_type::server));
   ws.set_option(websocket::stream_base::decorator([&ex](websocket::response_type& res) {
     add_tracking_headers(ex, res);
+    if (ex.flows) ex.flows->add_response_headers(res);
   }));
   ws.read_message_max(ex.config.max_body_bytes);
 }
@@ -94,8 +103,7 @@ bool WebSocketEntrypoint::matches(const RequestParser::value_type& request) cons
 
 asio::awaitable<void> WebSocketEntrypoint::serve(Exchange& ex, MessageContext& ctx) const {
   const auto executor = co_await asio::this_coro::executor;
-  const MessagePhaseContext phase_ctx{ctx.api, type(), ex.path};
-  Subscriber subscriber(executor, ctx, phase_ctx);
+  Subscriber subscriber(executor, ctx);
   auto registration = ctx.streams.enter(executor, [&subscriber] { subscriber.stop("API stopping"); });
   if (!registration) co_return co_await write_error(ex, GatewayErrc::api_stopping);
   if (config_->subscriber && !subscriber.open({})) co_return co_await write_error(ex, GatewayErrc::endpoint_unavailable);
@@ -111,7 +119,7 @@ asio::awaitable<void> WebSocketEntrypoint::serve(Exchange& ex, MessageContext& c
   // The websocket reads through its own buffer from here on: give the request's back.
   if (ex.client_buffer.size() == 0) ex.client_buffer.shrink_to_fit();
   OpenStreamGauge counted;
-  co_await (read_frames(ws, ctx, *config_, phase_ctx) || write_frames(ws, subscriber));
+  co_await (read_frames(ws, ctx, *config_) || write_frames(ws, subscriber));
 }
 
 bool is_utf8(std::string_view bytes) {

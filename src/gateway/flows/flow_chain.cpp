@@ -73,8 +73,10 @@ bool channel_matches(const ChannelSelector& s, const FlowRequest& r) {
   const bool path_ok = s.channel_operator == PathOperator::equals ? channel == s.channel
                                                                    : channel.starts_with(s.channel);
   if (!path_ok) return false;
-  if (!s.operations.empty() &&
-      std::find(s.operations.begin(), s.operations.end(), r.operation) == s.operations.end())
+  // The flow applies when the entrypoint performs one of the selector's operations (a websocket does both).
+  if (!s.operations.empty() && std::none_of(s.operations.begin(), s.operations.end(), [&](const std::string& op) {
+        return r.operation.find(op) != std::string_view::npos;
+      }))
     return false;
   return s.entrypoints.empty() ||
          std::find(s.entrypoints.begin(), s.entrypoints.end(), r.entrypoint) != s.entrypoints.end();

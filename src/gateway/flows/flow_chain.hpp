@@ -39,8 +39,9 @@ struct FlowRequest {
   std::string_view method;  // "GET"
   std::string_view path;    // after the context path; "/" at least
   const el::Context* el = nullptr;
-  // Message APIs: the channel (topic) and operation ("PUBLISH"/"SUBSCRIBE") and entrypoint type; empty on proxies,
-  // where a flow with a channel selector never matches.
+  // Message APIs: the channel (the request path after the context path, as in Gravitee), the operations the
+  // entrypoint performs ("PUBLISH", "SUBSCRIBE" or both: "PUBLISH,SUBSCRIBE" for a websocket) and the entrypoint
+  // type; empty on proxies, where a flow with a channel selector never matches.
   std::string_view channel, operation, entrypoint;
 };
 

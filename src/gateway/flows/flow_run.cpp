@@ -14,16 +14,17 @@ namespace asio = boost::asio;
 asio::awaitable<Verdict> Policy::on_request_async(PolicyContext&) const { co_return Verdict::next; }
 asio::awaitable<Verdict> Policy::on_response_async(PolicyContext&) const { co_return Verdict::next; }
 
-FlowRun::FlowRun(const FlowChain& chain, Exchange& ex)
+FlowRun::FlowRun(const FlowChain& chain, Exchange& ex, MessageSelection message)
     : chain_(chain),
       ex_(ex),
       el_(ex, chain.properties(), attributes_, path_params_),
-      ctx_{ex, el_, attributes_, chain.services()} {}
+      ctx_{ex, el_, attributes_, chain.services()},
+      message_(message) {}
 
 asio::awaitable<bool> FlowRun::request_phase() {
   const auto& req = ex_.parser.get();
   FlowRequest request{req.method_string(), ex_.remaining_path.empty() ? std::string_view("/") : ex_.remaining_path,
-                      &el_};
+                      &el_, message_.channel, message_.operations, message_.entrypoint};
   chain_.select(request, flows_, path_params_);
   if (flows_.empty() && chain_.match_required()) {
     // A named value, not a temporary: GCC 12 destroys temporaries inside co_await expressions twice.

@@ -1,9 +1,9 @@
 // One exchange going through its API's flows: selects the flows once, runs the request phase before the backend
 // is called and the response phase on the backend's response header. Lives on the exchange's coroutine frame.
 //
-// Message APIs (publish/subscribe phases): the message engine calls FlowChain::select with a FlowRequest that
-// carries the channel, operation and entrypoint, then runs each selected flow's `publish`/`subscribe` steps per
-// message, honouring CompiledStep::message_condition; see policies/message_filtering for the per-message hook.
+// Message APIs: the request that opens a stream (or posts a message) goes through the same request phase, with
+// the channel selector's facts (channel, operations, entrypoint) given; gateway/message/phase_chain.hpp then runs
+// the selected flows' publish/subscribe steps per message.
 #pragma once
 
 #include "gateway/flows/exchange_el.hpp"
@@ -16,9 +16,14 @@
 
 namespace gantry {
 
+// What a message API's request adds to flow selection (see FlowRequest).
+struct MessageSelection {
+  std::string_view channel, operations, entrypoint;
+};
+
 class FlowRun {
  public:
-  FlowRun(const FlowChain& chain, Exchange& ex);
+  FlowRun(const FlowChain& chain, Exchange& ex, MessageSelection message = {});
 
   // Selects the flows and runs their request steps. False when the exchange was answered here (a policy's
   // direct response, or 404 when a match is required and no flow matches).
@@ -33,6 +38,12 @@ class FlowRun {
     for (const auto& [name, value] : ctx_.response_headers) fields.set(name, value);
   }
 
+  // For the message phases of the same exchange.
+  const std::vector<const CompiledFlow*>& flows() const { return flows_; }
+  const ExchangeElContext& el() const { return el_; }
+  el::Map& attributes() { return attributes_; }
+  const FlowChain& chain() const { return chain_; }
+
  private:
   boost::asio::awaitable<Verdict> run_steps(const std::vector<CompiledStep> CompiledFlow::*phase, bool response);
 
@@ -42,6 +53,7 @@ class FlowRun {
   ExchangeElContext el_;
   PolicyContext ctx_;
   std::vector<const CompiledFlow*> flows_;
+  MessageSelection message_;
 };
 
 // Sends a policy's direct response (or the API's response template for its key) to the client.

@@ -1,14 +1,19 @@
 // What a policy is at run time: its parsed configuration, with the phases it implements. The flow runner calls
 // the synchronous hook first; a policy that must wait (a timer, Redis) answers Verdict::wait and is then awaited.
+// Message phases (publish, subscribe) call on_message once per message, synchronously: per-message work must not
+// wait (a pacing policy asks the subscriber to hold the message instead, see MessageVerdict::pace).
 #pragma once
 
 #include "core/definition/model.hpp"
 #include "core/el/expression.hpp"
+#include "core/message/message.hpp"
 #include "gateway/exchange.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/http/fields.hpp>
 
+#include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -28,8 +33,10 @@ struct DirectResponse {
 };
 
 // Shared by every API on this gateway: counters (memory or Redis).
+class SubscriptionDirectory;
 struct PolicyServices {
   CounterStore* counters = nullptr;
+  const SubscriptionDirectory* subscriptions = nullptr;  // API keys -> subscriptions (#subscription); may be null
 };
 
 // One exchange's view for policies. The request header is the client's, modified in place (transform-headers,
@@ -52,6 +59,59 @@ struct PolicyContext {
 
 enum class Verdict { next, respond, wait };
 
+// A message being run through the steps of a message phase: shared and immutable until a step edits it, then
+// copied once (messages are fanned out to several subscribers and must never change under another one).
+class MessageDraft {
+ public:
+  explicit MessageDraft(MessagePtr original) : current_(std::move(original)) {}
+  const Message& get() const { return *current_; }
+  Message& edit() {
+    if (!copy_) {
+      copy_ = std::make_shared<Message>(*current_);
+      current_ = copy_;
+    }
+    return *copy_;
+  }
+  MessagePtr take() { return std::move(current_); }
+
+ private:
+  MessagePtr current_;
+  std::shared_ptr<Message> copy_;
+};
+
+// Per-stream state of one step (a subscriber's token bucket...), made when the stream opens.
+class StepState {
+ public:
+  virtual ~StepState() = default;
+};
+
+enum class MessagePhase { publish, subscribe };
+
+// One message's view for policies.
+struct MessagePolicyContext {
+  MessageDraft& message;
+  const el::Context& el;    // #message, #request (the stream's request), #subscription, #context, #api
+  el::Map& attributes;      // #context.attributes of the stream
+  MessagePhase phase;
+  StepState* state = nullptr;  // what the policy's make_state() made for this stream, if anything
+  bool ack_dropped = true;     // with MessageVerdict::drop: acknowledge the message (positions move past it)
+  std::string error;           // with MessageVerdict::fail: why
+};
+
+enum class MessageVerdict {
+  next,  // on to the next step
+  drop,  // the message goes no further (ctx.ack_dropped says whether it counts as consumed)
+  pace,  // deliver it only when the step's state (a PacingState) has room: the subscriber holds it until then
+  fail,  // the stream ends with ctx.error (subscribe) / the publish is refused (publish)
+};
+
+// A step that limits how fast a subscriber receives messages: the subscriber asks it before each paced delivery.
+class PacingState : public StepState {
+ public:
+  virtual bool try_take(std::chrono::steady_clock::time_point now) = 0;
+  virtual std::chrono::steady_clock::duration wait_for(std::chrono::steady_clock::time_point now) = 0;
+};
+
 class Policy : public PluginConfig {
  public:
   // Request phase. `respond`: ctx.direct holds the answer; `wait`: call on_request_async.
@@ -60,6 +120,10 @@ class Policy : public PluginConfig {
   // Response phase, on the backend's response header (ctx.response).
   virtual Verdict on_response(PolicyContext& ctx) const { return Verdict::next; }
   virtual boost::asio::awaitable<Verdict> on_response_async(PolicyContext& ctx) const;
+  // Publish and subscribe phases, once per message.
+  virtual MessageVerdict on_message(MessagePolicyContext& ctx) const { return MessageVerdict::next; }
+  // Per-stream state for on_message (made once when the stream opens); null when the policy keeps none.
+  virtual std::unique_ptr<StepState> make_state(MessagePhase phase) const { return nullptr; }
 };
 
 }  // namespace gantry

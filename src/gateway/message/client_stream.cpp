@@ -1,5 +1,7 @@
 #include "gateway/message/client_stream.hpp"
 
+#include "gateway/flows/flow_run.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -18,6 +20,7 @@ asio::awaitable<bool> write_stream_header(Exchange& ex, const http::fields& head
   http::response<http::empty_body> res{http::status::ok, 11};
   for (const auto& field : headers) res.set(field.name_string(), field.value());
   add_tracking_headers(ex, res);
+  if (ex.flows) ex.flows->add_response_headers(res);
   res.chunked(true);
   ex.status = 200;
   ex.keep_alive = false;  // the connection ends with the stream

@@ -6,7 +6,7 @@
 
 namespace gantry {
 
-MessageApi::MessageApi(std::shared_ptr<const ApiDefinition> def) : def_(def), phases_(def) {}
+MessageApi::MessageApi(std::shared_ptr<const ApiDefinition> def) : def_(def) {}
 
 MessageApi::~MessageApi() { stop(); }
 
@@ -19,8 +19,9 @@ std::string entrypoint_path(std::size_t listener, std::size_t index) {
 }  // namespace
 
 std::shared_ptr<MessageApi> MessageApi::create(std::shared_ptr<const ApiDefinition> def, const Registry& registry,
-                                               Diagnostics& diag) {
+                                               Diagnostics& diag, const PolicyServices& services) {
   std::shared_ptr<MessageApi> api(new MessageApi(def));
+  api->phases_ = MessagePhaseChain(FlowChain::compile(*def, services));
   const std::size_t errors_before = diag.error_count();
   for (std::size_t i = 0; i < def->listeners.size(); ++i) {
     const auto& listener = def->listeners[i];
@@ -64,7 +65,12 @@ const MessageApi::BoundEntrypoint* MessageApi::select(const RequestParser::value
 boost::asio::awaitable<void> MessageApi::handle(Exchange& ex) {
   const auto* bound = select(ex.parser.get());
   if (!bound) co_return co_await write_error(ex, GatewayErrc::no_entrypoint);
-  MessageContext ctx{*def_, *bound->definition, *endpoint_, phases_, streams_};
+  // The request that opens the stream (or posts the message) goes through the request phase first, as in
+  // Gravitee: rate-limit, ip-filtering, transform-headers... answer or change it before any message moves.
+  MessagePhaseRun run(phases_, ex, bound->definition->type, operations_of(bound->definition->type));
+  const bool proceed = co_await run.open();
+  if (!proceed) co_return;
+  MessageContext ctx{*def_, *bound->definition, *endpoint_, phases_.flows() ? &run : nullptr, streams_};
   co_await bound->runtime->serve(ex, ctx);
 }
 

@@ -20,7 +20,7 @@ class MessageApi {
  public:
   // Null (with problems under JSON paths in `diag`) when a connector cannot serve this API.
   static std::shared_ptr<MessageApi> create(std::shared_ptr<const ApiDefinition> def, const Registry& registry,
-                                            Diagnostics& diag);
+                                            Diagnostics& diag, const PolicyServices& services = {});
   ~MessageApi();
 
   const ApiDefinition& definition() const { return *def_; }
@@ -43,7 +43,7 @@ class MessageApi {
   std::shared_ptr<const ApiDefinition> def_;
   std::vector<BoundEntrypoint> entrypoints_;  // most specific first
   std::shared_ptr<EndpointConnector> endpoint_;
-  MessagePhaseChain phases_;
+  MessagePhaseChain phases_{nullptr};
   LiveStreams streams_;
 
   explicit MessageApi(std::shared_ptr<const ApiDefinition> def);

@@ -13,14 +13,14 @@ namespace gantry {
 
 class EndpointConnector;
 class LiveStreams;
-class MessagePhaseChain;
+class MessagePhaseRun;
 
 // What an entrypoint gets for one exchange: the deployed API's endpoint, flows and stream registry.
 struct MessageContext {
   const ApiDefinition& api;
   const Entrypoint& entrypoint;  // its definition: qos, dlq
   EndpointConnector& endpoint;   // the API's endpoint (first endpoint of the first group)
-  const MessagePhaseChain& phases;
+  MessagePhaseRun* phases;  // this exchange's flows (publish/subscribe steps); null when the API has none
   LiveStreams& streams;
 };
 

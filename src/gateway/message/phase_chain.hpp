@@ -1,36 +1,87 @@
-// WHERE FLOWS PLUG IN (issue 8): every message of a message API passes through this chain, on the publish phase
-// (client -> endpoint) or the subscribe phase (endpoint -> client). Built once per deployed API from its flows;
-// today a pass-through. The flow/policy framework replaces the two run_* bodies with its compiled steps.
+// WHERE FLOWS PLUG IN: every message of a message API passes through its flows' steps, on the publish phase
+// (client -> endpoint) or the subscribe phase (endpoint -> client). MessagePhaseChain is built once per deployed
+// API (its compiled flows); a MessagePhaseRun lives as long as one client exchange (an SSE or WebSocket stream,
+// an http-get or http-post request): it runs the request phase on the request, keeps the steps of the matching
+// flows whose `condition` held for that request, and runs them per message (`messageCondition` per message).
 #pragma once
 
 #include "core/definition/model.hpp"
 #include "core/message/message.hpp"
+#include "gateway/flows/flow_chain.hpp"
+#include "gateway/flows/flow_run.hpp"
+#include "gateway/message/message_el.hpp"
+#include "gateway/message/message_steps.hpp"
 
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <cstdint>
 #include <memory>
+#include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace gantry {
 
-// What a policy may read about the exchange a message belongs to (EL: #request, #subscription, ...).
-struct MessagePhaseContext {
-  const ApiDefinition& api;
-  std::string_view entrypoint_type;  // "sse", "websocket", ...
-  std::string_view request_path;     // the client request that opened the stream or posted the message
-};
-
 class MessagePhaseChain {
  public:
-  explicit MessagePhaseChain(std::shared_ptr<const ApiDefinition> api) : api_(std::move(api)) {}
-
-  // Publish phase. Returns the message to hand to the endpoint (the same one, or a new one a policy built), or
-  // null when a policy dropped it (message-filtering).
-  MessagePtr run_publish(MessagePtr message, const MessagePhaseContext&) const { return message; }
-
-  // Subscribe phase, per subscriber (filters may depend on the subscription). Same return convention.
-  MessagePtr run_subscribe(MessagePtr message, const MessagePhaseContext&) const { return message; }
+  // `flows` is null when the API has no flow with a step (every message passes as it is).
+  explicit MessagePhaseChain(std::shared_ptr<const FlowChain> flows) : flows_(std::move(flows)) {}
+  const FlowChain* flows() const { return flows_.get(); }
 
  private:
-  std::shared_ptr<const ApiDefinition> api_;
+  std::shared_ptr<const FlowChain> flows_;
 };
+
+class MessagePhaseRun {
+ public:
+  // `operations`: what the entrypoint does, for channel selectors ("SUBSCRIBE", "PUBLISH", "PUBLISH,SUBSCRIBE").
+  MessagePhaseRun(const MessagePhaseChain& chain, Exchange& ex, std::string_view entrypoint,
+                  std::string_view operations);
+  ~MessagePhaseRun();
+  MessagePhaseRun(const MessagePhaseRun&) = delete;
+  MessagePhaseRun& operator=(const MessagePhaseRun&) = delete;
+
+  // Selects the flows, runs their request steps and prepares their message steps. False when the exchange was
+  // answered here (a policy's response, 404 when a match is required, 500 when a step condition fails).
+  boost::asio::awaitable<bool> open();
+
+  bool has_publish() const { return !publish_.empty(); }
+  bool has_subscribe() const { return !subscribe_.empty(); }
+  MessageOutcome publish(MessagePtr message) { return publish_.run(std::move(message), *el_, flow_run_->attributes()); }
+  MessageOutcome subscribe(MessagePtr message) {
+    return subscribe_.run(std::move(message), *el_, flow_run_->attributes());
+  }
+
+  // Pacing of subscribe deliveries (message-rate-limit, DELAY); see MessageSteps.
+  std::chrono::steady_clock::duration pace_wait(std::uint32_t mask, std::chrono::steady_clock::time_point now) const {
+    return subscribe_.pace_wait(mask, now);
+  }
+  void pace_take(std::uint32_t mask, std::chrono::steady_clock::time_point now) { subscribe_.pace_take(mask, now); }
+
+  // Headers the request steps asked every response to carry (X-Rate-Limit-*), for the stream's response.
+  template <class Fields>
+  void add_response_headers(Fields& fields) const {
+    if (flow_run_) flow_run_->add_response_headers(fields);
+  }
+
+ private:
+  const MessagePhaseChain& chain_;
+  Exchange& ex_;
+  std::string_view entrypoint_, operations_;
+  std::optional<FlowRun> flow_run_;
+  std::optional<MessageElContext> el_;
+  MessageSteps publish_{MessagePhase::publish}, subscribe_{MessagePhase::subscribe};
+};
+
+// Both phases for callers that may have no run (an API without flows): the message as it is.
+inline MessageOutcome run_publish(MessagePhaseRun* run, MessagePtr message) {
+  if (!run || !run->has_publish()) return {std::move(message)};
+  return run->publish(std::move(message));
+}
+
+// The operations an entrypoint type performs, for channel selectors.
+std::string_view operations_of(std::string_view entrypoint_type);
 
 }  // namespace gantry

@@ -2,17 +2,26 @@
 
 #include "gateway/message/message_stats.hpp"
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
 namespace gantry {
 
 Overflow overflow_for(Qos qos) {
   return qos == Qos::at_least_once ? Overflow::pause_endpoint : Overflow::drop_oldest;
 }
 
-Subscriber::Subscriber(boost::asio::any_io_executor executor, MessageContext& ctx, MessagePhaseContext phase_ctx,
-                       QueueLimits limits)
+namespace {
+// Filtered messages awaiting a later acknowledgement; beyond this many the oldest is acknowledged at once (a long
+// run of filtered messages must not grow a list per stream).
+constexpr std::size_t max_deferred_acks = 1024;
+}  // namespace
+
+Subscriber::Subscriber(boost::asio::any_io_executor executor, MessageContext& ctx, QueueLimits limits)
     : executor_(executor),
       ctx_(ctx),
-      phase_ctx_(phase_ctx),
+      phases_(ctx.phases && ctx.phases->has_subscribe() ? ctx.phases : nullptr),
       qos_(ctx.entrypoint.qos),
       queue_(executor, limits, overflow_for(ctx.entrypoint.qos), *this) {}
 
@@ -38,12 +47,55 @@ bool Subscriber::open(std::string resume_after, std::uint64_t limit, std::string
 }
 
 void Subscriber::on_message(MessagePtr message, std::uint64_t ack_id) {
-  auto kept = ctx_.phases.run_subscribe(std::move(message), phase_ctx_);
-  if (!kept) {  // filtered out by a policy: nothing to deliver, the endpoint may move on
-    if (subscription_ && qos_ != Qos::none) subscription_->ack(ack_id);
+  if (!phases_) {
+    queue_.push(Delivery{std::move(message), ack_id});
     return;
   }
-  queue_.push(Delivery{std::move(kept), ack_id});
+  if (failed_) {  // the stream is ending with a policy error: later messages are not this client's any more
+    queue_.push(Delivery{std::move(message), ack_id});  // refused by the ended queue (nacked)
+    return;
+  }
+  auto out = phases_->subscribe(std::move(message));
+  if (!out.error.empty()) {
+    spdlog::warn("{}: subscribe phase: {}", ctx_.api.id, out.error);
+    failed_ = true;
+    queue_.finish(std::move(out.error));
+    if (subscription_ && qos_ != Qos::none) subscription_->nack(ack_id);
+    return;
+  }
+  if (!out.message) return filtered(ack_id, out.ack);
+  queue_.push(Delivery{std::move(out.message), ack_id, out.pace});
+}
+
+void Subscriber::filtered(std::uint64_t ack_id, bool ack_now) {
+  if (!subscription_ || qos_ == Qos::none) return;
+  if (ack_now) return subscription_->ack(ack_id);
+  if (deferred_acks_.size() >= max_deferred_acks) {
+    subscription_->ack(deferred_acks_.front());
+    deferred_acks_.erase(deferred_acks_.begin());
+  }
+  deferred_acks_.push_back(ack_id);
+}
+
+void Subscriber::ack_deferred() {
+  if (deferred_acks_.empty() || !subscription_) return;
+  for (auto id : deferred_acks_) subscription_->ack(id);
+  deferred_acks_.clear();
+}
+
+boost::asio::awaitable<void> Subscriber::pace(std::uint32_t mask) {
+  for (;;) {
+    const auto now = std::chrono::steady_clock::now();
+    const auto wait = phases_->pace_wait(mask, now);
+    if (wait == std::chrono::steady_clock::duration::zero()) {
+      phases_->pace_take(mask, now);
+      co_return;
+    }
+    if (!pace_timer_) pace_timer_ = std::make_unique<boost::asio::steady_timer>(executor_);
+    pace_timer_->expires_after(wait);
+    auto [ec] = co_await pace_timer_->async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+    if (ec || queue_.aborted()) co_return;  // cancelled (the client left) or stopped: the caller sees it next
+  }
 }
 
 void Subscriber::on_end(std::string error) { queue_.finish(std::move(error)); }
@@ -63,17 +115,27 @@ void Subscriber::rejected(const Delivery& d) {
 
 Delivery Subscriber::taken(Delivery d) {
   // At-most-once commits before the client sees the message: a crash after this point loses it, never repeats it.
-  if (qos_ == Qos::at_most_once && subscription_) subscription_->ack(d.ack_id);
+  if (qos_ == Qos::at_most_once && subscription_) {
+    subscription_->ack(d.ack_id);
+    ack_deferred();
+  }
   return d;
 }
 
 boost::asio::awaitable<SubscriberQueue::Next> Subscriber::next(std::chrono::milliseconds timeout) {
   auto next = co_await queue_.next(timeout);
-  if (next.event == SubscriberQueue::Event::message) next.delivery = taken(std::move(next.delivery));
+  if (next.event != SubscriberQueue::Event::message) co_return next;
+  if (next.delivery.pace && phases_) co_await pace(next.delivery.pace);
+  next.delivery = taken(std::move(next.delivery));
   co_return next;
 }
 
 std::optional<Delivery> Subscriber::try_next() {
+  if (const Delivery* front = queue_.front(); front && front->pace && phases_) {
+    const auto now = std::chrono::steady_clock::now();
+    if (phases_->pace_wait(front->pace, now) != std::chrono::steady_clock::duration::zero()) return std::nullopt;
+    phases_->pace_take(front->pace, now);
+  }
   auto d = queue_.try_pop();
   if (d) *d = taken(std::move(*d));
   return d;
@@ -81,7 +143,10 @@ std::optional<Delivery> Subscriber::try_next() {
 
 void Subscriber::delivered(const Delivery& d) {
   ++message_stats().delivered;
-  if (subscription_ && (qos_ == Qos::at_least_once || qos_ == Qos::auto_)) subscription_->ack(d.ack_id);
+  if (subscription_ && (qos_ == Qos::at_least_once || qos_ == Qos::auto_)) {
+    subscription_->ack(d.ack_id);
+    ack_deferred();
+  }
 }
 
 void Subscriber::undelivered(const Delivery& d) {

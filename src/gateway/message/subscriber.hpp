@@ -12,16 +12,18 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
+#include <boost/asio/steady_timer.hpp>
+
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace gantry {
 
 class Subscriber final : public MessageSink, private FlowControl {
  public:
-  Subscriber(boost::asio::any_io_executor executor, MessageContext& ctx, MessagePhaseContext phase_ctx,
-             QueueLimits limits = {});
+  Subscriber(boost::asio::any_io_executor executor, MessageContext& ctx, QueueLimits limits = {});
   ~Subscriber();
   Subscriber(const Subscriber&) = delete;
   Subscriber& operator=(const Subscriber&) = delete;
@@ -55,12 +57,21 @@ class Subscriber final : public MessageSink, private FlowControl {
   void rejected(const Delivery& d) override;
 
   Delivery taken(Delivery d);
+  // A message a subscribe step dropped: acknowledged now, or (ackFilteredMessage false) deferred until a later
+  // message is acknowledged, so the endpoint never commits past it on the strength of the filter alone.
+  void filtered(std::uint64_t ack_id, bool ack_now);
+  void ack_deferred();
+  // Waits until the pacing steps of `mask` (message-rate-limit) let one more message through, and takes it.
+  boost::asio::awaitable<void> pace(std::uint32_t mask);
 
   boost::asio::any_io_executor executor_;
   MessageContext& ctx_;
-  MessagePhaseContext phase_ctx_;
+  MessagePhaseRun* phases_;  // null: no subscribe steps
   Qos qos_;
   SubscriberQueue queue_;
+  std::vector<std::uint64_t> deferred_acks_;  // bounded by max_deferred_acks
+  bool failed_ = false;                       // a subscribe step failed: the stream is ending
+  std::unique_ptr<boost::asio::steady_timer> pace_timer_;  // made on the first paced message
   std::unique_ptr<Subscription> subscription_;  // last member: released first
 };
 

@@ -6,6 +6,8 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 namespace gantry {
 
 bool AssignAttributes::assign(const el::Context& ctx, el::Map& out, std::string& error) const {
@@ -56,6 +58,22 @@ PluginConfigPtr parse(const boost::json::value& configuration, const std::string
 }  // namespace
 
 Verdict AssignAttributes::on_request(PolicyContext& ctx) const { return run(*this, ctx); }
+
+MessageVerdict AssignAttributes::on_message(MessagePolicyContext& ctx) const {
+  for (const auto& a : attributes) {
+    auto r = a.value->evaluate(ctx.el);
+    if (!r.ok()) {
+      ctx.error = "Unable to assign attributes: attribute '" + a.name + "': " + r.error;
+      return MessageVerdict::fail;
+    }
+    std::string value = el::to_string(r.value);  // message attributes are text
+    auto& fields = ctx.message.edit().attributes;
+    auto it = std::find_if(fields.begin(), fields.end(), [&](const auto& f) { return f.first == a.name; });
+    if (it != fields.end()) it->second = std::move(value);
+    else fields.emplace_back(a.name, std::move(value));
+  }
+  return MessageVerdict::next;
+}
 Verdict AssignAttributes::on_response(PolicyContext& ctx) const { return run(*this, ctx); }
 
 std::unique_ptr<PolicyFactory> make_assign_attributes_factory(std::string_view type) {

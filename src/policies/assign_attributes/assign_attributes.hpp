@@ -1,4 +1,5 @@
-// assign-attributes: sets #context.attributes entries (EL templates) for the policies and flows that follow.
+// assign-attributes: sets #context.attributes entries (EL templates) for the policies and flows that follow; on
+// the publish and subscribe phases it sets the message's attributes (#message.attributes) instead.
 #pragma once
 
 #include "core/el/expression.hpp"
@@ -23,6 +24,7 @@ class AssignAttributes final : public Policy {
   bool assign(const el::Context& ctx, el::Map& out, std::string& error) const;
   Verdict on_request(PolicyContext& ctx) const override;
   Verdict on_response(PolicyContext& ctx) const override;
+  MessageVerdict on_message(MessagePolicyContext& ctx) const override;
 };
 
 // Gravitee's plugin id is "policy-assign-attributes"; its own definitions also say "assign-attributes".

@@ -5,6 +5,7 @@
 #include "policies/common/policy_factory.hpp"
 
 #include <boost/json.hpp>
+#include <spdlog/spdlog.h>
 
 namespace gantry {
 
@@ -16,6 +17,15 @@ MessageFiltering::Decision MessageFiltering::decide(const el::Context& ctx, std:
     return filter_on_error ? dropped : Decision::pass;
   }
   return el::is_true(r.value) ? Decision::pass : dropped;
+}
+
+MessageVerdict MessageFiltering::on_message(MessagePolicyContext& ctx) const {
+  std::string error;
+  const Decision d = decide(ctx.el, error);
+  if (!error.empty()) spdlog::debug("message-filtering: filter not evaluated ({})", error);
+  if (d == Decision::pass) return MessageVerdict::next;
+  ctx.ack_dropped = d == Decision::drop_and_ack;
+  return MessageVerdict::drop;
 }
 
 namespace {
@@ -39,7 +49,7 @@ PluginConfigPtr parse(const boost::json::value& configuration, const std::string
 }  // namespace
 
 std::unique_ptr<PolicyFactory> make_message_filtering_factory() {
-  return make_policy_factory("message-filtering", phase_subscribe, parse);
+  return make_policy_factory("message-filtering", phase_subscribe | phase_publish, parse);
 }
 
 }  // namespace gantry

@@ -34,6 +34,19 @@ SubscriberBucket::Clock::duration SubscriberBucket::wait_for(Clock::time_point n
   return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds)) + Clock::duration(1);
 }
 
+std::unique_ptr<StepState> MessageRateLimit::make_state(MessagePhase) const {
+  return bucket(SubscriberBucket::Clock::now());
+}
+
+MessageVerdict MessageRateLimit::on_message(MessagePolicyContext& ctx) const {
+  auto* b = static_cast<SubscriberBucket*>(ctx.state);
+  if (!b) return MessageVerdict::next;
+  if (strategy == Strategy::delay) return MessageVerdict::pace;
+  if (b->try_take(SubscriberBucket::Clock::now())) return MessageVerdict::next;
+  ctx.ack_dropped = true;  // over the rate: this subscriber skips it for good
+  return MessageVerdict::drop;
+}
+
 namespace {
 
 PluginConfigPtr parse(const boost::json::value& configuration, const std::string& path, Diagnostics& diag) {

@@ -1,7 +1,8 @@
 // message-rate-limit (subscribe phase; Gantry's own, no Gravitee edition has it): at most `messagesPerSecond`
 // messages per second to each subscriber, with bursts up to `burst`. Over the rate, a message is delayed
 // (strategy DELAY, the default: the subscriber's bounded queue applies back-pressure) or dropped (DROP).
-// The message engine keeps one SubscriberBucket per subscription and asks it before delivering each message.
+// Each stream keeps its own SubscriberBucket (made when it opens); DELAY asks the subscriber to hold each message
+// until the bucket has a token (MessageVerdict::pace), DROP drops (and acknowledges) what finds it empty.
 #pragma once
 
 #include "core/registry/registry.hpp"
@@ -13,15 +14,15 @@
 namespace gantry {
 
 // A token bucket for one subscriber. Time is passed in, so behaviour is deterministic and testable.
-class SubscriberBucket {
+class SubscriberBucket final : public PacingState {
  public:
   using Clock = std::chrono::steady_clock;
   SubscriberBucket(double per_second, double burst, Clock::time_point now);
 
   // Takes a token if one is available now.
-  bool try_take(Clock::time_point now);
+  bool try_take(Clock::time_point now) override;
   // How long until a token is available (zero when one is).
-  Clock::duration wait_for(Clock::time_point now);
+  Clock::duration wait_for(Clock::time_point now) override;
 
  private:
   void refill(Clock::time_point now);
@@ -39,6 +40,8 @@ class MessageRateLimit final : public Policy {
   std::unique_ptr<SubscriberBucket> bucket(SubscriberBucket::Clock::time_point now) const {
     return std::make_unique<SubscriberBucket>(per_second, burst, now);
   }
+  std::unique_ptr<StepState> make_state(MessagePhase phase) const override;
+  MessageVerdict on_message(MessagePolicyContext& ctx) const override;
 };
 
 std::unique_ptr<PolicyFactory> make_message_rate_limit_factory();

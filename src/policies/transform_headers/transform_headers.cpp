@@ -78,6 +78,39 @@ PluginConfigPtr parse(const boost::json::value& configuration, const std::string
 
 }  // namespace
 
+bool TransformHeaders::apply(MessageFields& headers, const el::Context& ctx, std::string& error) const {
+  auto named = [](std::string_view name) {
+    return [name](const auto& field) { return boost::beast::iequals(field.first, name); };
+  };
+  for (const auto& name : remove) std::erase_if(headers, named(name));
+  if (!whitelist.empty())
+    std::erase_if(headers, [&](const auto& field) {
+      for (const auto& w : whitelist)
+        if (boost::beast::iequals(w, field.first)) return false;
+      return true;
+    });
+  for (const auto* list : {&append, &set}) {
+    for (const auto& h : *list) {
+      // Rendered before the change, so that a value may read the header it replaces.
+      auto r = h.value->render(ctx);
+      if (!r.ok()) {
+        error = "header '" + h.name + "': " + r.error;
+        return false;
+      }
+      if (list == &set) std::erase_if(headers, named(h.name));
+      headers.emplace_back(h.name, r.value.as_string());
+    }
+  }
+  return true;
+}
+
+MessageVerdict TransformHeaders::on_message(MessagePolicyContext& ctx) const {
+  std::string error;
+  if (apply(ctx.message.edit().headers, ctx.el, error)) return MessageVerdict::next;
+  ctx.error = "Unable to transform headers: " + error;
+  return MessageVerdict::fail;
+}
+
 Verdict TransformHeaders::on_request(PolicyContext& ctx) const { return apply_or_fail(*this, ctx.request(), ctx); }
 
 Verdict TransformHeaders::on_response(PolicyContext& ctx) const {

@@ -28,6 +28,9 @@ class TransformHeaders final : public Policy {
   // whose expression fails is reported in `error` and the transformation stops there.
   template <class Fields>
   bool apply(Fields& fields, const el::Context& ctx, std::string& error) const;
+  // The same on a message's headers (publish and subscribe phases).
+  bool apply(MessageFields& headers, const el::Context& ctx, std::string& error) const;
+  MessageVerdict on_message(MessagePolicyContext& ctx) const override;
 };
 
 std::unique_ptr<PolicyFactory> make_transform_headers_factory();

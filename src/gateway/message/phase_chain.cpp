@@ -1,0 +1,66 @@
+#include "gateway/message/phase_chain.hpp"
+
+#include <boost/url/parse_query.hpp>
+#include <spdlog/spdlog.h>
+
+namespace gantry {
+namespace asio = boost::asio;
+
+std::string_view operations_of(std::string_view entrypoint_type) {
+  if (entrypoint_type == "http-post") return "PUBLISH";
+  if (entrypoint_type == "websocket") return "PUBLISH,SUBSCRIBE";
+  return "SUBSCRIBE";  // sse, http-get, webhook
+}
+
+namespace {
+
+// The API key the client presented (CONTRACT: header X-Gravitee-Api-Key, else query parameter api-key).
+std::string api_key_of(const Exchange& ex) {
+  const auto header = ex.parser.get()["X-Gravitee-Api-Key"];
+  if (!header.empty()) return std::string(header);
+  if (ex.query.empty()) return {};
+  auto params = boost::urls::parse_query(ex.query);
+  if (!params) return {};
+  for (auto param : *params)
+    if (param.has_value && param.key == "api-key") return param.value.decode();
+  return {};
+}
+
+std::shared_ptr<const SubscriptionInfo> subscription_of(const FlowChain& chain, const Exchange& ex) {
+  const auto* directory = chain.services().subscriptions;
+  if (!directory || !ex.api) return nullptr;
+  const std::string key = api_key_of(ex);
+  if (key.empty()) return nullptr;
+  return directory->current()->find(ex.api->id, key, now_epoch_ms());
+}
+
+}  // namespace
+
+MessagePhaseRun::MessagePhaseRun(const MessagePhaseChain& chain, Exchange& ex, std::string_view entrypoint,
+                                 std::string_view operations)
+    : chain_(chain), ex_(ex), entrypoint_(entrypoint), operations_(operations) {}
+
+MessagePhaseRun::~MessagePhaseRun() {
+  if (flow_run_ && ex_.flows == &*flow_run_) ex_.flows = nullptr;
+}
+
+asio::awaitable<bool> MessagePhaseRun::open() {
+  const FlowChain* flows = chain_.flows();
+  if (!flows) co_return true;
+  const std::string_view channel = ex_.remaining_path.empty() ? std::string_view("/") : ex_.remaining_path;
+  flow_run_.emplace(*flows, ex_, MessageSelection{channel, operations_, entrypoint_});
+  ex_.flows = &*flow_run_;  // error responses and the stream's response carry the request steps' headers
+  el_.emplace(&flow_run_->el(), subscription_of(*flows, ex_));
+  const bool proceed = co_await flow_run_->request_phase();
+  if (!proceed) co_return false;
+  std::string error;
+  if (publish_.prepare(flow_run_->flows(), &CompiledFlow::publish, *el_, error) &&
+      subscribe_.prepare(flow_run_->flows(), &CompiledFlow::subscribe, *el_, error))
+    co_return true;
+  spdlog::warn("{}: {}", ex_.api ? ex_.api->id : "", error);
+  const DirectResponse failed{500, "GATEWAY_POLICY_CONDITION_ERROR", "Internal Server Error", {}, {}};
+  co_await write_direct_response(ex_, failed);
+  co_return false;
+}
+
+}  // namespace gantry
