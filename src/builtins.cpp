@@ -8,6 +8,7 @@
 #include "entrypoints/http_post/factory.hpp"
 #include "entrypoints/http_proxy/factory.hpp"
 #include "entrypoints/sse/factory.hpp"
+#include "entrypoints/webhook/factory.hpp"
 #include "entrypoints/websocket/factory.hpp"
 #include "policies/assign_attributes/assign_attributes.hpp"
 #include "policies/ip_filtering/ip_filtering.hpp"
@@ -33,6 +34,7 @@ void register_builtins(Registry& registry) {
   registry.add(make_http_get_entrypoint_factory());
   registry.add(make_http_post_entrypoint_factory());
   registry.add(make_websocket_entrypoint_factory());
+  registry.add(make_webhook_entrypoint_factory());
   registry.add(make_mock_endpoint_factory());
 
   // Policies (issue 8).

@@ -7,6 +7,7 @@
 #include "gateway/deployer.hpp"
 #include "gateway/message/message_stats.hpp"
 #include "gateway/repository_sync.hpp"
+#include "gateway/webhook/dispatcher.hpp"
 #include "gateway/server.hpp"
 #include "management/credentials.hpp"
 #include "management/router.hpp"
@@ -66,6 +67,7 @@ int run_serve(const std::string& config_path, char** environ) {
   if (!config.apis_dir.empty()) deployer->load_directory(config.apis_dir);
   // Signals are caught from here on: one arriving during the rest of the start-up is handled once the control
   // thread runs, instead of killing the process half started.
+  std::unique_ptr<WebhookDispatcher> webhooks;
   std::unique_ptr<RepositorySync> sync;
   std::unique_ptr<Server> server;
   std::unique_ptr<management::Server> management_server;
@@ -96,7 +98,9 @@ int run_serve(const std::string& config_path, char** environ) {
   };
   signals.async_wait(on_signal);
   // APIs started through the management API are live before the gateway accepts its first connection.
-  sync = std::make_unique<RepositorySync>(*repository, *deployer, *control, config.repository.poll_interval);
+  webhooks = std::make_unique<WebhookDispatcher>(*repository, *control);
+  sync = std::make_unique<RepositorySync>(*repository, *deployer, *control, config.repository.poll_interval,
+                                          webhooks.get());
   try {
     sync->start();
   } catch (const std::exception& e) {
@@ -146,6 +150,7 @@ int run_serve(const std::string& config_path, char** environ) {
   }
   management_server.reset();
   sync.reset();
+  webhooks.reset();  // ends the delivery loops and joins their thread, before the APIs they use go
   signals_owner.reset();  // before its io_context
   control.reset();   // health-check probes release their hold on APIs
   deployer.reset();  // APIs and their pooled connections, while every io_context still exists

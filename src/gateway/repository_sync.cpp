@@ -1,6 +1,7 @@
 #include "gateway/repository_sync.hpp"
 
 #include "gateway/deployer.hpp"
+#include "gateway/webhook/dispatcher.hpp"
 
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
@@ -12,8 +13,8 @@
 namespace gantry {
 
 RepositorySync::RepositorySync(storage::Repository& repository, Deployer& deployer, boost::asio::io_context& control,
-                               std::chrono::milliseconds poll_interval)
-    : repository_(repository), deployer_(deployer), control_(control), poll_interval_(poll_interval), timer_(control) {}
+                               std::chrono::milliseconds poll_interval, WebhookDispatcher* webhooks)
+    : repository_(repository), deployer_(deployer), webhooks_(webhooks), control_(control), poll_interval_(poll_interval), timer_(control) {}
 
 void RepositorySync::start() {
   sync();
@@ -28,6 +29,7 @@ void RepositorySync::schedule_poll() {
     if (ec) return;
     try {
       if (repository_.revision() != seen_revision_) sync();
+      else if (webhooks_) webhooks_->reconcile(*deployer_.snapshot());
       failing_ = false;
     } catch (const storage::StorageError& e) {
       if (!failing_) spdlog::error("repository poll failed (will retry): {}", e.what());
@@ -50,6 +52,7 @@ void RepositorySync::sync() {
   deployer_.subscriptions().publish(SubscriptionSnapshot::load(repository_, api_ids));
   deployer_.deploy_origin("repository", sources);
   seen_revision_ = revision;
+  if (webhooks_) webhooks_->reconcile(*deployer_.snapshot());
 }
 
 bool RepositorySync::sync_and_wait(std::chrono::milliseconds timeout) {

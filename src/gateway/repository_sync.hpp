@@ -14,13 +14,15 @@
 namespace gantry {
 
 class Deployer;
+class WebhookDispatcher;
 
 class RepositorySync {
  public:
   RepositorySync(storage::Repository& repository, Deployer& deployer, boost::asio::io_context& control,
-                 std::chrono::milliseconds poll_interval);
+                 std::chrono::milliseconds poll_interval, WebhookDispatcher* webhooks = nullptr);
 
-  // Deploys what the repository holds now, then polls. Call before the control io_context runs.
+  // Deploys what the repository holds now, then polls. Each sync and each poll also has `webhooks` follow the
+  // stored subscriptions (their status changes do not move the revision). Call before the control io_context runs.
   void start();
   void stop();
 
@@ -34,6 +36,7 @@ class RepositorySync {
 
   storage::Repository& repository_;
   Deployer& deployer_;
+  WebhookDispatcher* webhooks_;
   boost::asio::io_context& control_;
   std::chrono::milliseconds poll_interval_;
   boost::asio::steady_timer timer_;

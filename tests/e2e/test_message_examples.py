@@ -23,8 +23,10 @@ def examples():
 def test_every_message_example_answers(gantry, slow):
     apis = examples()
     assert {a["listeners"][0]["entrypoints"][0]["type"] for a in apis} == {"sse", "http-get", "http-post",
-                                                                          "websocket"}
-    gw = gantry(apis)
+                                                                          "websocket", "webhook"}
+    # mock-webhook.json has no id: the tour creates it through the management API (its subscriptions live in the
+    # repository); test_message_webhook.py::test_the_readme_example_delivers follows that part of the tour.
+    gw = gantry([a for a in apis if "id" in a])
     with client(gw) as c:
         with sse_stream(c, "/demo/sse") as r:
             ev = SseReader(r).next_event()

@@ -74,7 +74,7 @@ TEST_F(CheckCommand, InvalidFilesListEveryProblem) {
   EXPECT_EQ(out_.str(), bad + ": invalid (2 errors)\n" + good + ": ok\n");
   EXPECT_EQ(err_.str(), bad + ": $.listeners[0].paths[0].path: path must start with '/' (got 'ok')\n" + bad +
                             ": $.listeners[0].entrypoints[0].type: unknown entrypoint type 'http-prxy' (did you mean "
-                            "'http-proxy'? known: http-get, http-post, http-proxy, sse, websocket)\n");
+                            "'http-proxy'? known: http-get, http-post, http-proxy, sse, webhook, websocket)\n");
 }
 
 TEST_F(CheckCommand, MalformedJson) {

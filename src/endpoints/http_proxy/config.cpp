@@ -106,6 +106,8 @@ void parse_ssl(const boost::json::value& v, const std::string& path, SslOptions&
   if (const auto* key = r.get("keyStore")) parse_store(*key, r.path_of("keyStore"), true, out.key_store, diag);
 }
 
+}  // namespace
+
 void parse_proxy(const boost::json::value& v, const std::string& path, ProxyOptions& out, Diagnostics& diag) {
   ObjectReader r(v, path, diag);
   r.read("enabled", out.enabled);
@@ -128,8 +130,6 @@ void parse_proxy(const boost::json::value& v, const std::string& path, ProxyOpti
   }
   if (out.enabled) diag.error(r.path_of("enabled"), "HTTP proxies for backend connections are not supported yet");
 }
-
-}  // namespace
 
 std::string Target::authority() const {
   std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;  // IPv6 literals

@@ -97,6 +97,8 @@ void parse_http_options(const boost::json::value& http, const std::string& path,
                         Diagnostics& diag);
 void parse_shared_configuration(const boost::json::value& shared, const std::string& path, EndpointConfig& out,
                                 Diagnostics& diag);
+// The `proxy` object; `enabled` is refused (proxies are not supported yet). Also read by the webhook entrypoint.
+void parse_proxy(const boost::json::value& proxy, const std::string& path, ProxyOptions& out, Diagnostics& diag);
 // [{"name": "X-A", "value": "1"}, ...]; also used by the health check's `headers`.
 Headers parse_headers(const boost::json::value& headers, const std::string& path, Diagnostics& diag);
 

@@ -16,7 +16,50 @@ std::string entrypoint_path(std::size_t listener, std::size_t index) {
   return path_field(path_index(path_field(path_index("$.listeners", listener), "entrypoints"), index), "type");
 }
 
+// The endpoint a dlq names: an endpoint by name, or a group (its first endpoint). Null when none matches.
+const Endpoint* find_dlq_endpoint(const ApiDefinition& def, const std::string& name) {
+  for (const auto& group : def.endpoint_groups)
+    for (const auto& endpoint : group.endpoints)
+      if (endpoint.name == name) return &endpoint;
+  for (const auto& group : def.endpoint_groups)
+    if (group.name == name && !group.endpoints.empty()) return &group.endpoints.front();
+  return nullptr;
+}
+
 }  // namespace
+
+void MessageApi::create_dlqs(const Registry& registry, Diagnostics& diag) {
+  const auto& first = def_->endpoint_groups.front().endpoints.front();
+  for (std::size_t i = 0; i < def_->listeners.size(); ++i) {
+    const auto& listener = def_->listeners[i];
+    if (listener.type != ListenerType::subscription) continue;
+    for (std::size_t j = 0; j < listener.entrypoints.size(); ++j) {
+      const auto& entrypoint = listener.entrypoints[j];
+      if (!entrypoint.dlq || entrypoint.dlq->endpoint.empty()) continue;
+      const auto* target = find_dlq_endpoint(*def_, entrypoint.dlq->endpoint);
+      if (!target) continue;  // the definition parser reported it
+      if (target == &first) {
+        dlqs_.emplace_back(&entrypoint, endpoint_);
+        continue;
+      }
+      const auto* factory = registry.endpoint(target->type);
+      auto connector = factory ? factory->create_message_endpoint(*target) : nullptr;
+      if (!connector) {
+        diag.error(path_field(path_field(path_index(path_field(path_index("$.listeners", i), "entrypoints"), j), "dlq"),
+                              "endpoint"),
+                   "dlq endpoint '" + target->name + "' (" + target->type + ") cannot receive messages");
+        continue;
+      }
+      dlqs_.emplace_back(&entrypoint, std::move(connector));
+    }
+  }
+}
+
+EndpointConnector* MessageApi::dlq_endpoint(const Entrypoint& entrypoint) const {
+  for (const auto& [owner, connector] : dlqs_)
+    if (owner == &entrypoint) return connector.get();
+  return nullptr;
+}
 
 std::shared_ptr<MessageApi> MessageApi::create(std::shared_ptr<const ApiDefinition> def, const Registry& registry,
                                                Diagnostics& diag, const PolicyServices& services) {
@@ -51,6 +94,7 @@ std::shared_ptr<MessageApi> MessageApi::create(std::shared_ptr<const ApiDefiniti
     if (!api->endpoint_)
       diag.error("$.endpointGroups[0].endpoints[0].type",
                  "endpoint '" + endpoint.type + "' cannot serve message APIs yet");
+    if (api->endpoint_) api->create_dlqs(registry, diag);
   }
   if (diag.error_count() != errors_before) return nullptr;
   return api;
@@ -77,6 +121,8 @@ boost::asio::awaitable<void> MessageApi::handle(Exchange& ex) {
 void MessageApi::stop() {
   streams_.stop_all();
   if (endpoint_) endpoint_->stop();
+  for (auto& [owner, connector] : dlqs_)
+    if (connector != endpoint_) connector->stop();
 }
 
 }  // namespace gantry

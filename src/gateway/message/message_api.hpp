@@ -33,16 +33,26 @@ class MessageApi {
 
   std::size_t open_streams() const { return streams_.size(); }
 
+  // For subscription listeners (webhook), whose deliveries the gateway drives itself: the context a Subscriber
+  // of `entrypoint` works with, and the endpoint its `dlq` names (null when it has none).
+  MessageContext context(const Entrypoint& entrypoint) {
+    return MessageContext{*def_, entrypoint, *endpoint_, phases_, streams_};
+  }
+  EndpointConnector* dlq_endpoint(const Entrypoint& entrypoint) const;
+
  private:
   struct BoundEntrypoint {
     const Entrypoint* definition;
     std::shared_ptr<MessageEntrypoint> runtime;
   };
   const BoundEntrypoint* select(const RequestParser::value_type& request) const;
+  void create_dlqs(const Registry& registry, Diagnostics& diag);
 
   std::shared_ptr<const ApiDefinition> def_;
   std::vector<BoundEntrypoint> entrypoints_;  // most specific first
   std::shared_ptr<EndpointConnector> endpoint_;
+  // Dead-letter endpoints of subscription entrypoints (may be endpoint_ itself).
+  std::vector<std::pair<const Entrypoint*, std::shared_ptr<EndpointConnector>>> dlqs_;
   MessagePhaseChain phases_{nullptr};
   LiveStreams streams_;
 
