@@ -6,6 +6,7 @@
 #include "gateway/deployed_api.hpp"
 #include "gateway/flows/policy.hpp"
 #include "gateway/ratelimit/counter_store.hpp"
+#include "policies/cache/response_cache.hpp"
 
 #include <boost/asio/io_context.hpp>
 
@@ -57,7 +58,8 @@ class Deployer {
   std::vector<std::string> order_;  // sources in deployment order: earlier deployments keep contested paths
   std::atomic<std::shared_ptr<const GatewaySnapshot>> current_;
   std::unique_ptr<CounterStore> counters_ = make_memory_counter_store();
-  PolicyServices services_{counters_.get()};
+  ResponseCache cache_;  // the cache policy's responses; an API's are dropped when it is redeployed
+  PolicyServices services_{counters_.get(), &cache_};
 };
 
 }  // namespace gantry
