@@ -113,6 +113,7 @@ std::size_t Deployer::deploy_origin(const std::string& origin,
       continue;
     }
     if (auto api = build(file, *text, problems)) {
+      cache_.drop(api->definition->id + "\n");
       next[file] = Entry{origin, *text, std::move(api)};
     } else if (old != by_source_.end()) {
       spdlog::warn("{}: keeping the previously deployed version of API '{}'", file, old->second.api->definition->id);

@@ -7,6 +7,7 @@
 #include "gateway/flows/policy.hpp"
 #include "gateway/ratelimit/counter_store.hpp"
 #include "gateway/subscription_directory.hpp"
+#include "policies/cache/response_cache.hpp"
 
 #include <boost/asio/io_context.hpp>
 
@@ -62,7 +63,8 @@ class Deployer {
   std::atomic<std::shared_ptr<const GatewaySnapshot>> current_;
   std::unique_ptr<CounterStore> counters_ = make_memory_counter_store();
   SubscriptionDirectory subscriptions_;
-  PolicyServices services_{counters_.get(), &subscriptions_};
+  ResponseCache cache_;  // the cache policy's responses; an API's are dropped when it is redeployed
+  PolicyServices services_{counters_.get(), &subscriptions_, &cache_};
 };
 
 }  // namespace gantry

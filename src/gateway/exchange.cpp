@@ -6,6 +6,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/json/serialize.hpp>
@@ -106,6 +107,35 @@ asio::awaitable<bool> send_continue_if_expected(Exchange& ex) {
   static constexpr std::string_view line = "HTTP/1.1 100 Continue\r\n\r\n";
   auto [ec, n] = co_await asio::async_write(ex.client, asio::buffer(line), asio::as_tuple(asio::use_awaitable));
   co_return !ec;
+}
+
+GatewayErrc client_read_error(const boost::system::error_code& ec) {
+  if (ec == http::error::body_limit) return GatewayErrc::body_too_large;
+  if (ec == boost::beast::error::timeout) return GatewayErrc::request_timeout;
+  return GatewayErrc::bad_request;
+}
+
+asio::awaitable<boost::system::error_code> read_request_body(Exchange& ex, std::string& out, std::uint64_t limit) {
+  if (auto length = ex.parser.content_length(); length && *length > limit)
+    co_return make_error_code(http::error::body_limit);
+  const bool continued = co_await send_continue_if_expected(ex);
+  if (!continued) co_return make_error_code(asio::error::broken_pipe);
+  std::span<char> chunk = ex.scratch;
+  auto& body = ex.parser.get().body();
+  while (!ex.parser.is_done()) {
+    body.data = chunk.data();
+    body.size = chunk.size();
+    ex.client.tcp().expires_after(ex.config.keepalive_idle_timeout);
+    auto [ec, n] = co_await http::async_read(ex.client, ex.client_buffer, ex.parser,
+                                             asio::as_tuple(asio::use_awaitable));
+    if (ec == http::error::need_buffer) ec = {};
+    if (ec) co_return ec;
+    const std::size_t got = chunk.size() - body.size;
+    ex.bytes_in += got;
+    if (out.size() + got > limit) co_return make_error_code(http::error::body_limit);
+    out.append(chunk.data(), got);
+  }
+  co_return boost::system::error_code{};
 }
 
 }  // namespace gantry

@@ -76,6 +76,14 @@ const ResponseTemplate* find_response_template(const ApiDefinition* api, std::st
 // Sends "100 Continue" when the client asked for it and it has not been sent yet; false if the write failed.
 boost::asio::awaitable<bool> send_continue_if_expected(Exchange& ex);
 
+// Reads the rest of the request body into `out` (sending "100 Continue" first when asked). A body longer than
+// `limit` fails with http::error::body_limit before more than `limit` bytes are held.
+boost::asio::awaitable<boost::system::error_code> read_request_body(Exchange& ex, std::string& out,
+                                                                    std::uint64_t limit);
+
+// The gateway error for a failed read of the client's body (413, 408 or 400).
+GatewayErrc client_read_error(const boost::system::error_code& ec);
+
 // Adds X-Gravitee-Transaction-Id / X-Gravitee-Request-Id to a response header.
 template <class Fields>
 void add_tracking_headers(const Exchange& ex, Fields& fields) {

@@ -6,6 +6,8 @@
 #include "endpoints/http_proxy/upstream_request.hpp"
 #include "gateway/flows/flow_run.hpp"
 
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
 #include <string>
@@ -26,35 +28,15 @@ struct Attempt {
   bool ok = false;
   GatewayErrc error = GatewayErrc::ok;
   bool retryable = false;  // nothing irreversible happened: the client body is intact and no response started
+  bool retry_asked = false;  // the response arrived, but the retry policy's condition wants another try
 };
 
 struct RequestBody {
   enum class Mode { none, buffered, streamed } mode = Mode::none;
   std::string buffered;
+  const std::string* held = nullptr;  // the body the flows hold (and may have replaced), used instead of `buffered`
+  const std::string& bytes() const { return held ? *held : buffered; }
 };
-
-GatewayErrc client_read_error(const error_code& ec) {
-  if (ec == http::error::body_limit) return GatewayErrc::body_too_large;
-  if (ec == boost::beast::error::timeout) return GatewayErrc::request_timeout;
-  return GatewayErrc::bad_request;
-}
-
-// Reads a small body whole, for replay across failover attempts.
-asio::awaitable<error_code> read_whole_body(Exchange& ex, std::string& out) {
-  std::span<char> chunk = ex.scratch;
-  auto& body = ex.parser.get().body();
-  while (!ex.parser.is_done()) {
-    body.data = chunk.data();
-    body.size = chunk.size();
-    ex.client.tcp().expires_after(ex.config.keepalive_idle_timeout);
-    auto [ec, n] = co_await http::async_read(ex.client, ex.client_buffer, ex.parser, use_tuple);
-    if (ec == http::error::need_buffer) ec = {};
-    if (ec) co_return ec;
-    out.append(chunk.data(), chunk.size() - body.size);
-  }
-  ex.bytes_in += out.size();
-  co_return error_code{};
-}
 
 void set_request_framing(http::request<http::buffer_body>& req, const Exchange& ex, const RequestBody& body) {
   switch (body.mode) {
@@ -62,7 +44,9 @@ void set_request_framing(http::request<http::buffer_body>& req, const Exchange& 
       if (ex.parser.get().has_content_length()) req.content_length(0);
       break;
     case RequestBody::Mode::buffered:
-      req.content_length(body.buffered.size());
+      // A body the flows gave to a request that had none is sent with its length; an empty one adds nothing.
+      if (!body.bytes().empty() || ex.parser.get().has_content_length() || ex.parser.get().chunked())
+        req.content_length(body.bytes().size());
       break;
     case RequestBody::Mode::streamed:
       if (ex.parser.get().chunked()) req.chunked(true);
@@ -92,8 +76,9 @@ asio::awaitable<Attempt> send_request(UpstreamConnection& up, Exchange& ex, cons
     co_return Attempt{true};
   }
   auto& out = req.body();
-  out.data = body.mode == RequestBody::Mode::buffered ? body.buffered.data() : nullptr;
-  out.size = body.buffered.size();
+  // Beast only reads from a buffer_body; the cast does not lead to a write.
+  out.data = body.mode == RequestBody::Mode::buffered ? const_cast<char*>(body.bytes().data()) : nullptr;
+  out.size = body.mode == RequestBody::Mode::buffered ? body.bytes().size() : 0;
   out.more = false;
   while (!sr.is_done()) {
     std::tie(ec, n) = co_await http::async_write(up.stream, sr, use_tuple);
@@ -104,12 +89,15 @@ asio::awaitable<Attempt> send_request(UpstreamConnection& up, Exchange& ex, cons
 }
 
 // Reads the backend's response header and streams the response (or the one its redirects lead to) to the client.
+// With `retry_gate`, a response the retry condition rejects is dropped unread (the connection is not reused).
 asio::awaitable<Attempt> relay_response(UpstreamConnection& up, Exchange& ex, const EndpointConfig& config,
                                         std::chrono::milliseconds header_timeout, bool& upstream_reusable,
-                                        bool replayable) {
+                                        bool replayable, bool retry_gate) {
   ResponseParser rp;
   if (auto ec = co_await read_response_header(up, rp, ex.head(), header_timeout))
     co_return Attempt{false, classify_upstream_error(ec, false), replayable};
+  if (retry_gate && ex.flows->retry_wanted(rp.get().base(), rp.get().result_int()))
+    co_return Attempt{false, GatewayErrc::upstream_error, true, true};
   if (auto location = redirect_to_follow(config, ex, rp.get()); !location.empty()) {
     upstream_reusable = false;
     auto outcome = co_await follow_redirects(ex, config, location, rp.get().result(), header_timeout);
@@ -120,7 +108,7 @@ asio::awaitable<Attempt> relay_response(UpstreamConnection& up, Exchange& ex, co
 }
 
 asio::awaitable<Attempt> attempt_once(EndpointRuntime& endpoint, Exchange& ex, RequestBody& body,
-                                      std::chrono::milliseconds header_timeout) {
+                                      std::chrono::milliseconds header_timeout, bool retry_gate) {
   const EndpointConfig& config = endpoint.config();
   UpstreamPool& pool = endpoint.pool(ex.worker);
   const bool replayable = body.mode != RequestBody::Mode::streamed || ex.bytes_in == 0;
@@ -131,11 +119,12 @@ asio::awaitable<Attempt> attempt_once(EndpointRuntime& endpoint, Exchange& ex, R
     const bool reused = conn->reused;
     Attempt sent = co_await send_request(*conn, ex, config, body);
     bool reusable = false;
-    Attempt done = sent.ok ? co_await relay_response(*conn, ex, config, header_timeout, reusable,
-                                                     body.mode != RequestBody::Mode::streamed)
-                           : sent;
+    Attempt done = sent;
+    if (sent.ok)
+      done = co_await relay_response(*conn, ex, config, header_timeout, reusable,
+                                     body.mode != RequestBody::Mode::streamed, retry_gate);
     pool.release(std::move(conn), done.ok && reusable);
-    const bool stale = reused && !done.ok && done.retryable &&
+    const bool stale = reused && !done.ok && done.retryable && !done.retry_asked &&
                        (done.error == GatewayErrc::upstream_connection_closed ||
                         done.error == GatewayErrc::upstream_connection_reset || done.error == GatewayErrc::upstream_error);
     if (!stale || fresh) co_return done;
@@ -143,29 +132,16 @@ asio::awaitable<Attempt> attempt_once(EndpointRuntime& endpoint, Exchange& ex, R
   co_return Attempt{false, GatewayErrc::upstream_error, false};
 }
 
-// The exchange after its request flows (if any) let it through: to the backend, with failover.
-asio::awaitable<void> proxy_exchange(ProxyApi& api, Exchange& ex) {
-  if (boost::beast::websocket::is_upgrade(ex.parser.get())) co_return co_await tunnel_upgrade(api, ex);
-
+// One call of the backend, with failover across the group's endpoints. `header_limit` bounds the wait for each
+// response header (the retry policy's timeout).
+asio::awaitable<Attempt> call_backend(ProxyApi& api, Exchange& ex, RequestBody& body,
+                                      std::chrono::milliseconds header_limit, bool retry_gate) {
   const Failover& failover = api.failover();
-  RequestBody body;
-  if (ex.has_body()) {
-    const auto length = ex.parser.content_length();
-    const bool small = length && *length <= max_replayable_body;
-    body.mode = failover.enabled && small ? RequestBody::Mode::buffered : RequestBody::Mode::streamed;
-  }
-  if (body.mode == RequestBody::Mode::buffered) {
-    if (!co_await send_continue_if_expected(ex)) co_return;
-    if (auto ec = co_await read_whole_body(ex, body.buffered)) {
-      ex.keep_alive = false;
-      co_return co_await write_error(ex, client_read_error(ec));
-    }
-  }
-
   const int attempts = failover.enabled ? 1 + std::max(0, failover.max_retries) : 1;
-  const auto header_timeout = failover.enabled ? failover.slow_call_duration : std::chrono::milliseconds::max();
+  const auto header_timeout = std::min(header_limit, failover.enabled ? failover.slow_call_duration
+                                                                      : std::chrono::milliseconds::max());
   std::vector<EndpointRuntime*> tried;
-  GatewayErrc last = GatewayErrc::no_endpoint_available;
+  Attempt last{false, GatewayErrc::no_endpoint_available, false};
   for (int attempt = 0; attempt < attempts; ++attempt) {
     EndpointRuntime* endpoint = api.default_group().pick(std::chrono::steady_clock::now(), tried);
     if (!endpoint) break;
@@ -175,21 +151,73 @@ asio::awaitable<void> proxy_exchange(ProxyApi& api, Exchange& ex) {
     const auto now = std::chrono::steady_clock::now();
     if (breaker && !breaker->try_acquire(now)) continue;
     const auto timeout = std::min(header_timeout, endpoint->config().http.read_timeout);
-    Attempt result = co_await attempt_once(*endpoint, ex, body, timeout);
+    Attempt result = co_await attempt_once(*endpoint, ex, body, timeout, retry_gate);
     if (breaker) {
-      if (result.ok) breaker->on_success(std::chrono::steady_clock::now());
+      if (result.ok || result.retry_asked) breaker->on_success(std::chrono::steady_clock::now());
       else if (describe(result.error).status >= 500) breaker->on_failure(std::chrono::steady_clock::now());
       else breaker->on_success(std::chrono::steady_clock::now());  // the client was at fault, not the backend
     }
-    if (result.ok) co_return;
-    last = result.error;
-    if (!result.retryable) break;
+    last = result;
+    if (result.ok || !result.retryable || result.retry_asked) break;
   }
+  co_return last;
+}
+
+// The request body for the backend: held by the flows, read whole (failover or retry may send it again), or
+// streamed. False when reading it failed (the error was sent).
+asio::awaitable<bool> prepare_body(ProxyApi& api, Exchange& ex, RequestBody& body, bool retry) {
+  if (ex.request_content) {  // the flows read the body whole already
+    body.mode = RequestBody::Mode::buffered;
+    body.held = ex.request_content;
+    co_return true;
+  }
+  if (!ex.has_body()) co_return true;
+  const auto length = ex.parser.content_length();
+  const bool small = length && *length <= max_replayable_body;
+  body.mode = (api.failover().enabled && small) || retry ? RequestBody::Mode::buffered : RequestBody::Mode::streamed;
+  if (body.mode == RequestBody::Mode::streamed) co_return true;
+  const auto limit = retry ? std::min<std::uint64_t>(max_buffered_content, ex.config.max_body_bytes)
+                           : max_replayable_body;
+  const error_code ec = co_await read_request_body(ex, body.buffered, limit);
+  if (!ec) co_return true;
+  ex.keep_alive = false;
+  co_await write_error(ex, client_read_error(ec));
+  co_return false;
+}
+
+asio::awaitable<void> wait_for(std::chrono::milliseconds delay) {
+  auto executor = co_await asio::this_coro::executor;
+  asio::steady_timer timer(executor);
+  timer.expires_after(delay);
+  auto [ec] = co_await timer.async_wait(use_tuple);
+  (void)ec;
+}
+
+// The exchange after its request flows (if any) let it through: to the backend, with failover, and with the
+// retry policy's rounds when one ran (Gravitee answers 502 once they are all spent).
+asio::awaitable<void> proxy_exchange(ProxyApi& api, Exchange& ex) {
+  if (boost::beast::websocket::is_upgrade(ex.parser.get())) co_return co_await tunnel_upgrade(api, ex);
+
+  const BackendRetry* retry = ex.flows ? ex.flows->retry() : nullptr;
+  RequestBody body;
+  const bool prepared = co_await prepare_body(api, ex, body, retry != nullptr);
+  if (!prepared) co_return;
+  const int rounds = retry ? 1 + retry->max_retries : 1;
+  const auto header_limit = retry ? retry->timeout : std::chrono::milliseconds::max();
+  Attempt result;
+  for (int round = 0; round < rounds; ++round) {
+    if (round > 0 && retry->delay.count() > 0) co_await wait_for(retry->delay);
+    const bool last_round = round + 1 == rounds;
+    const bool gate = retry && retry->condition && !(retry->last_response && last_round);
+    result = co_await call_backend(api, ex, body, header_limit, gate);
+    if (result.ok || !result.retryable || ex.response_started) break;
+  }
+  if (result.ok) co_return;
   if (ex.response_started) {
     ex.keep_alive = false;
     co_return;
   }
-  co_await write_error(ex, last);
+  co_await write_error(ex, retry && result.retryable ? GatewayErrc::upstream_error : result.error);
 }
 
 }  // namespace
@@ -201,7 +229,10 @@ asio::awaitable<void> handle_proxy(ProxyApi& api, Exchange& ex) {
   ex.flows = &run;
   struct Detach {  // the run ends with this frame; nothing may point at it afterwards
     Exchange& ex;
-    ~Detach() { ex.flows = nullptr; }
+    ~Detach() {
+      ex.flows = nullptr;
+      ex.request_content = nullptr;
+    }
   } detach{ex};
   const bool proceed = co_await run.request_phase();
   if (!proceed) co_return;

@@ -1,6 +1,7 @@
 #include "endpoints/http_proxy/response_relay.hpp"
 
 #include "endpoints/http_proxy/body_relay.hpp"
+#include "endpoints/http_proxy/response_content.hpp"
 #include "endpoints/http_proxy/target_url.hpp"
 #include "endpoints/http_proxy/upstream_request.hpp"
 #include "endpoints/http_proxy/upstream_tls.hpp"
@@ -24,6 +25,23 @@ asio::awaitable<error_code> read_response_header(UpstreamConnection& up, Respons
   co_return ec;
 }
 
+namespace {
+
+// The end of forward_response for a body the flows held (and may have rewritten).
+asio::awaitable<GatewayErrc> forward_held(Exchange& ex, http::response<http::buffer_body>& res, std::string& body,
+                                          bool backend_keeps_alive, bool& upstream_reusable) {
+  const bool client_keeps_alive = ex.keep_alive && ex.parser.get().keep_alive() && !ex.draining();
+  res.keep_alive(client_keeps_alive);
+  ex.keep_alive = client_keeps_alive;
+  ex.status = res.result_int();
+  const auto ec = co_await write_held_response(ex, res, body);
+  if (ec) ex.keep_alive = false;
+  upstream_reusable = backend_keeps_alive;
+  co_return GatewayErrc::ok;
+}
+
+}  // namespace
+
 asio::awaitable<GatewayErrc> forward_response(UpstreamConnection& up, ResponseParser& rp, Exchange& ex,
                                               const EndpointConfig& config, bool& upstream_reusable) {
   auto& res = rp.get();
@@ -32,13 +50,26 @@ asio::awaitable<GatewayErrc> forward_response(UpstreamConnection& up, ResponsePa
   add_tracking_headers(ex, res);
   if (ex.flows) {  // the response phase of the API's flows, on the header; a policy may answer instead
     unsigned phase_status = res.result_int();
-    auto replaced = co_await ex.flows->response_phase(res.base(), phase_status);
+    const bool hold = ex.flows->needs_response_content() && !ex.head() && phase_status >= 200 &&
+                      phase_status != 204 && phase_status != 304;
+    std::string held;
+    if (hold) {
+      const auto ec = co_await read_response_content(up, rp, held, max_buffered_content, config.http.read_timeout,
+                                                     ex.scratch);
+      if (ec) {
+        upstream_reusable = false;
+        co_return ec == http::error::body_limit ? GatewayErrc::upstream_error : classify_upstream_error(ec, false);
+      }
+    }
+    std::string* content = hold ? &held : nullptr;
+    auto replaced = co_await ex.flows->response_phase(res.base(), phase_status, content);
     if (replaced) {
-      upstream_reusable = false;
+      upstream_reusable = hold && backend_keeps_alive;
       co_await write_direct_response(ex, *replaced);
       co_return GatewayErrc::ok;
     }
     res.result(phase_status);
+    if (hold) co_return co_await forward_held(ex, res, held, backend_keeps_alive, upstream_reusable);
   }
   bool client_keeps_alive = ex.keep_alive && ex.parser.get().keep_alive() && !ex.draining();
   const unsigned status = res.result_int();

@@ -135,7 +135,7 @@ el::Value ExchangeElContext::Request::get(std::string_view name) const {
 el::Value ExchangeElContext::Response::get(std::string_view name) const {
   if (name == "status") return std::int64_t{owner->status_};
   if (name == "headers") return &owner->response_headers_;
-  if (name == "content") return std::string();
+  if (name == "content") return owner->response_content_ ? el::Value(*owner->response_content_) : el::Value(std::string());
   return {};
 }
 

@@ -39,6 +39,8 @@ class ExchangeElContext final : public el::Context {
 
   // The response phase sees the backend's response.
   void set_response(const http::fields* headers, unsigned status);
+  // The response body, when the flows hold it whole (#response.content); null = empty.
+  void set_response_content(const std::string* content) { response_content_ = content; }
 
  private:
   class Request final : public el::Object {
@@ -70,6 +72,7 @@ class ExchangeElContext final : public el::Context {
   MapObject properties_, attributes_, path_params_;
   Root context_, api_;
   unsigned status_ = 0;
+  const std::string* response_content_ = nullptr;
   mutable std::optional<el::Map> params_;  // parsed from the query on first use
 };
 

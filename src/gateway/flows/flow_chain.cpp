@@ -1,5 +1,6 @@
 #include "gateway/flows/flow_chain.hpp"
 
+#include <boost/json/serialize.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -26,6 +27,24 @@ std::vector<CompiledStep> compile_steps(const std::vector<Step>& steps, const st
   return out;
 }
 
+// Whether a step's EL (condition or any configuration string) reads `root` ("request.content").
+bool reads_content(const Step& s, std::string_view root) {
+  if (!s.enabled) return false;
+  if (s.condition.find(root) != std::string::npos) return true;
+  return boost::json::serialize(s.configuration).find(root) != std::string::npos;
+}
+
+void find_content_needs(const Flow& flow, CompiledFlow& out) {
+  for (const auto* steps : {&flow.request, &flow.response}) {
+    for (const auto& s : *steps) {
+      out.request_content = out.request_content || reads_content(s, "request.content");
+      out.response_content = out.response_content || reads_content(s, "response.content");
+    }
+  }
+  for (const auto& s : out.request) out.request_content = out.request_content || s.policy->needs_content();
+  for (const auto& s : out.response) out.response_content = out.response_content || s.policy->needs_content();
+}
+
 CompiledFlow compile_flow(const Flow& flow, const std::string& key) {
   CompiledFlow out;
   out.name = flow.name;
@@ -44,6 +63,7 @@ CompiledFlow compile_flow(const Flow& flow, const std::string& key) {
   out.response = compile_steps(flow.response, key + ":response");
   out.publish = compile_steps(flow.publish, key + ":publish");
   out.subscribe = compile_steps(flow.subscribe, key + ":subscribe");
+  find_content_needs(flow, out);
   return out;
 }
 

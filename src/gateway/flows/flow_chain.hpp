@@ -32,6 +32,10 @@ struct CompiledFlow {
   std::optional<ChannelSelector> channel;
   el::ExpressionPtr condition;       // condition selector
   std::vector<CompiledStep> request, response, publish, subscribe;
+  // Whether running this flow needs the whole request / response body: a request or response step whose policy
+  // works on content, or an EL text in any step (condition or configuration) that reads #request.content or
+  // #response.content.
+  bool request_content = false, response_content = false;
 };
 
 // What a request is matched on.

@@ -1,5 +1,7 @@
 #include "gateway/flows/flow_run.hpp"
 
+#include "core/definition/model.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -32,6 +34,22 @@ asio::awaitable<bool> FlowRun::request_phase() {
     co_await write_direct_response(ex_, not_found);
     co_return false;
   }
+  bool request_content = false;
+  for (const auto* flow : flows_) {
+    request_content = request_content || flow->request_content;
+    response_content_ = response_content_ || flow->response_content;
+  }
+  if (request_content) {
+    const auto limit = std::min<std::uint64_t>(max_buffered_content, ex_.config.max_body_bytes);
+    const boost::system::error_code ec = co_await read_request_body(ex_, request_body_, limit);
+    if (ec) {
+      ex_.keep_alive = false;
+      co_await write_error(ex_, client_read_error(ec));
+      co_return false;
+    }
+    ex_.request_content = &request_body_;
+    ctx_.request_body = &request_body_;
+  }
   // Plain statements around co_await: GCC 12 miscompiles co_await inside conditions and ?: operators.
   const Verdict verdict = co_await run_steps(&CompiledFlow::request, false);
   if (verdict != Verdict::respond) co_return true;
@@ -39,15 +57,34 @@ asio::awaitable<bool> FlowRun::request_phase() {
   co_return false;
 }
 
-asio::awaitable<std::optional<DirectResponse>> FlowRun::response_phase(http::fields& headers, unsigned& status) {
+asio::awaitable<std::optional<DirectResponse>> FlowRun::response_phase(http::fields& headers, unsigned& status,
+                                                                       std::string* content) {
   add_response_headers(headers);
   ctx_.response = &headers;
   ctx_.response_status = &status;
+  ctx_.response_body = content;
   el_.set_response(&headers, status);
+  el_.set_response_content(content);
   const Verdict verdict = co_await run_steps(&CompiledFlow::response, true);
   std::optional<DirectResponse> replaced;
-  if (verdict == Verdict::respond) replaced = std::move(ctx_.direct);
+  if (verdict == Verdict::respond) {
+    replaced = std::move(ctx_.direct);
+  } else if (content) {
+    for (const auto& [policy, data] : ctx_.on_complete) policy->on_response_complete(ctx_, data, status, headers, *content);
+  }
   co_return replaced;
+}
+
+bool FlowRun::retry_wanted(const http::fields& headers, unsigned status) {
+  if (!ctx_.retry || !ctx_.retry->condition) return false;
+  el_.set_response(&headers, status);
+  auto r = ctx_.retry->condition->evaluate(el_);
+  el_.set_response(nullptr, 0);
+  if (!r.ok()) {
+    spdlog::warn("{}: retry condition failed: {}", ex_.api ? ex_.api->id : "", r.error);
+    return false;
+  }
+  return el::is_true(r.value);
 }
 
 asio::awaitable<Verdict> FlowRun::run_steps(const std::vector<CompiledStep> CompiledFlow::*phase, bool response) {

@@ -29,8 +29,19 @@ class FlowRun {
   // direct response, or 404 when a match is required and no flow matches).
   boost::asio::awaitable<bool> request_phase();
 
-  // Runs the response steps on the backend response header; a policy may replace the response (returned).
-  boost::asio::awaitable<std::optional<DirectResponse>> response_phase(http::fields& headers, unsigned& status);
+  // Runs the response steps on the backend response header (and its whole body, `content`, when
+  // needs_response_content() said so); a policy may replace the response (returned).
+  boost::asio::awaitable<std::optional<DirectResponse>> response_phase(http::fields& headers, unsigned& status,
+                                                                       std::string* content = nullptr);
+
+  // Whether the response phase wants the backend's body whole (a flow's step works on it, or a request policy
+  // such as the cache asked to see it).
+  bool needs_response_content() const { return response_content_ || ctx_.hold_response; }
+
+  // The backend call's retry settings, when a retry policy ran in the request phase.
+  const BackendRetry* retry() const { return ctx_.retry; }
+  // Whether the retry condition asks for another try on this response header (false when it cannot be evaluated).
+  bool retry_wanted(const http::fields& headers, unsigned status);
 
   // Headers policies asked every response to carry (rate-limit counters...).
   template <class Fields>
@@ -54,6 +65,8 @@ class FlowRun {
   PolicyContext ctx_;
   std::vector<const CompiledFlow*> flows_;
   MessageSelection message_;
+  std::string request_body_;  // when a flow needs the request content
+  bool response_content_ = false;
 };
 
 // Sends a policy's direct response (or the API's response template for its key) to the client.

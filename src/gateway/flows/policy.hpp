@@ -32,12 +32,31 @@ struct DirectResponse {
   std::optional<std::string> body;  // a body as it is (mock); else the JSON error body
 };
 
-// Shared by every API on this gateway: counters (memory or Redis).
+class ResponseCache;
 class SubscriptionDirectory;
+
+// Shared by every API on this gateway: counters (memory or Redis), API keys -> subscriptions, the in-process
+// response cache.
 struct PolicyServices {
   CounterStore* counters = nullptr;
   const SubscriptionDirectory* subscriptions = nullptr;  // API keys -> subscriptions (#subscription); may be null
+  ResponseCache* cache = nullptr;
 };
+
+// The most body a flow holds whole for policies that read or replace it (assign-content, json-to-xml, #request
+// .content...). Bodies of APIs whose flows never use content stream and are never held.
+constexpr std::size_t max_buffered_content = 8 * 1024 * 1024;
+
+// How the backend call is retried (the retry policy sets it in the request phase; the proxy endpoint honours it).
+struct BackendRetry {
+  el::ExpressionPtr condition;  // on #response; true = try again. Null: only failures are retried
+  int max_retries = 1;
+  std::chrono::milliseconds delay{0};
+  std::chrono::milliseconds timeout{1000};  // per attempt, until the response header
+  bool last_response = false;              // after the last attempt, send its response even if it asks for a retry
+};
+
+class Policy;
 
 // One exchange's view for policies. The request header is the client's, modified in place (transform-headers,
 // override-http-method) before the backend request is built from it.
@@ -53,6 +72,15 @@ struct PolicyContext {
   // strings that outlive the exchange (literals, or owned by the policy's configuration).
   std::vector<std::pair<std::string_view, std::string>> response_headers;
   std::string_view step_key;  // identifies the step being run ("api:flow#0:request#1"), for per-step state
+  // The whole body of the phase's message when the flows need it (null otherwise, or when there is none to hold:
+  // a HEAD response). Policies may replace it; the new body is what goes on, with its length.
+  std::string* request_body = nullptr;
+  std::string* response_body = nullptr;
+  const BackendRetry* retry = nullptr;  // set by the retry policy
+  // A request-phase policy that must see the complete response (cache) asks for it to be held, and is called
+  // with it once the response phase is over: (policy, its per-exchange data).
+  bool hold_response = false;
+  std::vector<std::pair<const Policy*, std::string>> on_complete;
 
   http::request_header<>& request() { return ex.parser.get().base(); }
 };
@@ -124,6 +152,11 @@ class Policy : public PluginConfig {
   virtual MessageVerdict on_message(MessagePolicyContext& ctx) const { return MessageVerdict::next; }
   // Per-stream state for on_message (made once when the stream opens); null when the policy keeps none.
   virtual std::unique_ptr<StepState> make_state(MessagePhase phase) const { return nullptr; }
+  // Whether the policy reads or replaces the body of the phase its step runs in (ctx.request_body/response_body).
+  virtual bool needs_content() const { return false; }
+  // After the response phase, for a policy that registered itself in ctx.on_complete (status, headers, body).
+  virtual void on_response_complete(PolicyContext& ctx, const std::string& data, unsigned status,
+                                    const http::fields& headers, const std::string& body) const {}
 };
 
 }  // namespace gantry

@@ -6,7 +6,9 @@ test's client for the GIL during the 200 MB transfers. It prints `PORT <n>` once
 
 Routes are matched on the *end* of the path, because the gateway prepends the target's base path (/base/x/slow/10
 still sleeps): health, ws, status/N, slow/N, bytes/N, static/N, compressed/KIND/N, redirect/N; anything else (including /upload)
-is the echo. /_control/stats also counts the TCP connections the backend accepted.
+is the echo. raw answers the request's body as it is (its Content-Type too, or ?type=; ?status=, ?location=, ?cc= for
+Cache-Control); flaky/N answers
+503 to the first N requests carrying one ?key=, then 200. /_control/stats also counts the TCP connections the backend accepted.
 """
 import argparse
 import asyncio
@@ -31,6 +33,8 @@ ROUTES = [
     ("static", re.compile(r"(?:^|/)static/(\d+)$")),
     ("compressed", re.compile(r"(?:^|/)compressed/(gzip|zlib|raw)/(\d+)$")),
     ("redirect", re.compile(r"(?:^|/)redirect/(\d+)$")),
+    ("raw", re.compile(r"(?:^|/)raw$")),
+    ("flaky", re.compile(r"(?:^|/)flaky/(\d+)$")),
 ]
 HEALTH = ROUTES[0][1]
 
@@ -47,6 +51,7 @@ class Backend:
         self.in_flight = 0       # requests being handled (health probes and control calls excepted)
         self.max_in_flight = 0
         self.redirects = []      # method of each request answered by the redirect route
+        self.flaky_counts = {}   # ?key= of the flaky route -> requests seen
 
     def base_headers(self):
         return {"X-Backend-Name": self.name}
@@ -192,6 +197,27 @@ class Backend:
         else:
             location = to
         return web.Response(status=code, headers={**self.base_headers(), "Location": location})
+
+    async def raw(self, request):
+        body = await request.read()
+        content_type = request.query.get("type") or request.headers.get("Content-Type", "application/octet-stream")
+        headers = {**self.base_headers(), "Content-Type": content_type,
+                   "X-Seen-Content-Type": request.headers.get("Content-Type", "<none>"),
+                   "X-Seen-Content-Length": request.headers.get("Content-Length", "<none>")}
+        if "location" in request.query:
+            headers["Location"] = request.query["location"]
+        if "cc" in request.query:
+            headers["Cache-Control"] = request.query["cc"]
+        return web.Response(body=body, status=int(request.query.get("status", "200")), headers=headers)
+
+    async def flaky(self, request, n):
+        body = await request.read()
+        key = request.query.get("key", "")
+        seen = self.flaky_counts.get(key, 0) + 1
+        self.flaky_counts[key] = seen
+        status = 503 if seen <= n else 200
+        return web.json_response({"attempt": seen, "body": body.decode("utf-8", "replace")}, status=status,
+                                 headers=self.base_headers())
 
     async def websocket(self, request):
         ws = web.WebSocketResponse()
