@@ -10,6 +10,8 @@
 #include <openssl/pkcs12.h>
 #include <openssl/x509.h>
 
+#include <spdlog/spdlog.h>
+
 #include <fstream>
 #include <sstream>
 
@@ -180,8 +182,23 @@ std::string resolve_stores(const EndpointConfig& c, Properties& out) {
   return "";
 }
 
+namespace {
+
+// librdkafka's own threads call this: spdlog is thread-safe, and the gateway's log format applies (no raw
+// "%3|...|FAIL|..." lines on stderr). Syslog levels: 0-3 errors, 4 warnings, 5-6 info, 7 debug.
+void log_to_spdlog(const rd_kafka_t* rk, int level, const char* facility, const char* text) {
+  const auto spd_level = level <= 3 ? spdlog::level::err
+                         : level == 4 ? spdlog::level::warn
+                         : level <= 6 ? spdlog::level::info
+                                      : spdlog::level::debug;
+  spdlog::log(spd_level, "kafka {} [{}]: {}", rk ? rd_kafka_name(rk) : "client", facility, text);
+}
+
+}  // namespace
+
 ConfPtr make_conf(const Properties& properties, std::string* error) {
   ConfPtr conf(rd_kafka_conf_new());
+  rd_kafka_conf_set_log_cb(conf.get(), &log_to_spdlog);
   char err[512];
   for (const auto& [key, value] : properties) {
     if (rd_kafka_conf_set(conf.get(), key.c_str(), value.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {

@@ -1,6 +1,7 @@
 #include "endpoints/kafka/consumer.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <fcntl.h>
@@ -184,8 +185,13 @@ asio::awaitable<Batch> Consumer::next(std::size_t max) {
   for (;;) {
     // Clear the wake-up before looking: an enqueue after the look writes to the pipe again.
     drain_wakeups();
+    int served = 0;
     while (batch.records.size() < max) {
       MessagePtr m(rd_kafka_consumer_poll(rk_.get(), 0));
+      // poll(0) also answers null after serving an event that is not a record (an auto-commit's result, say)
+      // while records still wait behind it. The pipe is only written when the queue turns non-empty, so
+      // waiting now could be for ever: poll on while the queue holds anything.
+      if (!m && rd_kafka_queue_length(queue_.get()) > 0 && ++served < 256) continue;
       if (!m) break;
       if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
         batch.records.push_back(make_record(*m, remove_confluent_header_));
@@ -205,6 +211,10 @@ asio::awaitable<Batch> Consumer::next(std::size_t max) {
       }
     }
     if (!batch.records.empty()) co_return batch;
+    if (rd_kafka_queue_length(queue_.get()) > 0) {  // still not served: let others run, then look again
+      co_await asio::post(wake_.get_executor(), asio::use_awaitable);
+      continue;
+    }
     auto [ec] = co_await wake_.async_wait(asio::posix::stream_descriptor::wait_read,
                                           asio::as_tuple(asio::use_awaitable));
     if (ec) {
@@ -220,6 +230,32 @@ void Consumer::mark_delivered(const Record& r) {
   auto list = PartitionListPtr(rd_kafka_topic_partition_list_new(1));
   rd_kafka_topic_partition_list_add(list.get(), r.topic.c_str(), r.partition)->offset = r.offset + 1;
   rd_kafka_offsets_store(rk_.get(), list.get());
+}
+
+void Consumer::store_offset(const std::string& topic, std::int32_t partition, std::int64_t next_offset) {
+  auto list = PartitionListPtr(rd_kafka_topic_partition_list_new(1));
+  rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), partition)->offset = next_offset;
+  rd_kafka_offsets_store(rk_.get(), list.get());
+}
+
+void Consumer::pause_all() {
+  rd_kafka_topic_partition_list_t* assigned = nullptr;
+  if (rd_kafka_assignment(rk_.get(), &assigned) || !assigned) return;
+  PartitionListPtr guard(assigned);
+  rd_kafka_pause_partitions(rk_.get(), assigned);
+}
+
+void Consumer::resume_all() {
+  rd_kafka_topic_partition_list_t* assigned = nullptr;
+  if (rd_kafka_assignment(rk_.get(), &assigned) || !assigned) return;
+  PartitionListPtr guard(assigned);
+  rd_kafka_resume_partitions(rk_.get(), assigned);
+}
+
+void Consumer::seek(const std::string& topic, std::int32_t partition, std::int64_t offset) {
+  auto list = PartitionListPtr(rd_kafka_topic_partition_list_new(1));
+  rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), partition)->offset = offset;
+  if (auto* error = rd_kafka_seek_partitions(rk_.get(), list.get(), 0)) rd_kafka_error_destroy(error);
 }
 
 boost::system::error_code Consumer::commit_sync(const Record& r) {

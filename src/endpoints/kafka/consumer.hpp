@@ -61,6 +61,15 @@ class Consumer {
   // the I/O threads.
   boost::system::error_code commit_sync(const Record& record);
 
+  // Stores `next_offset` (the next record to read) of a partition for the group's next background commit
+  // (commit_delivered), without waiting: at-least-once stores the lowest offset not yet acknowledged.
+  void store_offset(const std::string& topic, std::int32_t partition, std::int64_t next_offset);
+  // Stops / restarts fetching every assigned partition (back-pressure); asynchronous in librdkafka.
+  void pause_all();
+  void resume_all();
+  // Reads a partition again from `offset` (at-least-once redelivery); asynchronous.
+  void seek(const std::string& topic, std::int32_t partition, std::int64_t offset);
+
   // Blocking: commits stored offsets (commit_delivered) and leaves the group.
   void close();
 

@@ -1,6 +1,7 @@
 #include "endpoints/kafka/factory.hpp"
 
 #include "endpoints/kafka/config.hpp"
+#include "endpoints/kafka/connector.hpp"
 
 namespace gantry {
 
@@ -30,6 +31,11 @@ class KafkaEndpointFactory final : public EndpointFactory {
                                const boost::json::value& shared, const std::string& shared_path,
                                Diagnostics& diag) const override {
     return kafka::parse_endpoint_config(configuration, path, shared, shared_path, diag);
+  }
+
+  std::shared_ptr<EndpointConnector> create_message_endpoint(const Endpoint& endpoint) const override {
+    return std::make_shared<kafka::KafkaConnector>(
+        endpoint.name, std::static_pointer_cast<const kafka::EndpointConfig>(endpoint.config));
   }
 };
 

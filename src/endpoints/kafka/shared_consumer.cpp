@@ -20,6 +20,13 @@ Subscription::~Subscription() {
   if (owner_) owner_->leave(this);
 }
 
+void Subscription::detach() {
+  if (owner_) owner_->leave(this);
+  owner_ = nullptr;
+  channel_.close();
+  channel_.cancel();
+}
+
 bool Subscription::ready() const { return owner_ && owner_->started(); }
 
 asio::awaitable<Subscription::Next> Subscription::next() {
@@ -28,6 +35,8 @@ asio::awaitable<Subscription::Next> Subscription::next() {
   if (ec) {
     if (overflowed_.load(std::memory_order_acquire)) {
       out.error = KafkaErrc::subscriber_too_slow;
+    } else if (!owner_) {
+      out.error = KafkaErrc::shutting_down;
     } else {
       std::lock_guard lock(owner_->mutex_);
       out.error = owner_->end_ ? owner_->end_ : boost::system::error_code(KafkaErrc::shutting_down);
@@ -38,6 +47,21 @@ asio::awaitable<Subscription::Next> Subscription::next() {
   out.id = format_message_id(position_, encode_ids_);
   out.record = std::move(record);
   co_return out;
+}
+
+bool Subscription::try_next(Next& out) {
+  boost::system::error_code ec;
+  RecordPtr record;
+  const bool received = channel_.try_receive([&](boost::system::error_code e, RecordPtr r) {
+    ec = e;
+    record = std::move(r);
+  });
+  if (!received || ec || !record) return false;
+  position_.advance(record->topic, record->partition, record->offset);
+  out.error = {};
+  out.id = format_message_id(position_, encode_ids_);
+  out.record = std::move(record);
+  return true;
 }
 
 SharedConsumer::SharedConsumer(std::shared_ptr<const EndpointConfig> config, asio::any_io_executor executor,
@@ -84,10 +108,15 @@ void SharedConsumer::leave(Subscription* s) {
 }
 
 asio::awaitable<void> SharedConsumer::pump(std::shared_ptr<SharedConsumer> self) {
-  // Metadata and watermarks are blocking calls: made on the blocking executor, then back.
-  co_await asio::post(blocking_, asio::use_awaitable);
-  auto ec = consumer_->start(std::chrono::seconds(10));
-  co_await asio::post(executor_, asio::use_awaitable);
+  // Metadata and watermarks are blocking calls: made on the blocking executor (co_await post(blocking) would come
+  // straight back to this coroutine's executor before running anything there).
+  Consumer* consumer = consumer_.get();
+  auto start = asio::co_spawn(
+      blocking_, [consumer]() -> asio::awaitable<boost::system::error_code> {
+        co_return consumer->start(std::chrono::seconds(10));
+      },
+      asio::use_awaitable);
+  auto ec = co_await std::move(start);
   {
     std::lock_guard lock(mutex_);
     started_ = true;
@@ -95,16 +124,19 @@ asio::awaitable<void> SharedConsumer::pump(std::shared_ptr<SharedConsumer> self)
     for (auto* s : subscribers_) s->position_ = dispatched_;
   }
   while (!ec) {
-    Batch batch = co_await consumer_->next(512);
-    if (!batch.records.empty()) fan_out(batch.records);
+    Batch batch = co_await consumer_->next(256);
+    if (!batch.records.empty()) {
+      fan_out(batch.records);
+      // Subscribers on this io thread take what was just queued before the next batch comes.
+      co_await asio::post(executor_, asio::use_awaitable);
+    }
     ec = batch.error;
     std::lock_guard lock(mutex_);
     if (stopped_) break;
   }
   end_all(ec ? ec : boost::system::error_code(KafkaErrc::shutting_down));
   // librdkafka's teardown joins its threads: not on an I/O thread.
-  co_await asio::post(blocking_, asio::use_awaitable);
-  consumer_.reset();
+  asio::post(blocking_, [c = std::move(consumer_)]() mutable { c.reset(); });
 }
 
 void SharedConsumer::fan_out(const std::vector<RecordPtr>& records) {
@@ -148,7 +180,9 @@ std::shared_ptr<Subscription> SharedConsumers::subscribe(const std::string& api_
                                                          const std::vector<std::string>& topics,
                                                          asio::any_io_executor pump_executor,
                                                          asio::any_io_executor subscriber_executor,
-                                                         std::size_t capacity, std::string* error) {
+                                                         std::size_t capacity, std::string* error,
+                                                         bool* started) {
+  if (started) *started = false;
   std::string key = api_id;
   for (const auto& t : topics) key += "\n" + t;
   std::lock_guard lock(mutex_);
@@ -159,6 +193,7 @@ std::shared_ptr<Subscription> SharedConsumers::subscribe(const std::string& api_
   auto fresh = SharedConsumer::create(config, topics, std::move(pump_executor), blocking_, error);
   if (!fresh) return nullptr;
   slot = fresh;
+  if (started) *started = true;
   return fresh->subscribe(std::move(subscriber_executor), capacity);
 }
 

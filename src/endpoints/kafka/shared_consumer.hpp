@@ -29,7 +29,12 @@ class Subscription {
   };
 
   ~Subscription();  // leaves the shared consumer (the last one out stops it)
+  // Leaves the shared consumer now and ends a pending next() (with shutting_down): nothing is sent to this
+  // subscription afterwards. On the subscription's executor.
+  void detach();
   boost::asio::awaitable<Next> next();
+  // A record already waiting, without waiting (false when none, or when the stream is over: next() says why).
+  bool try_next(Next& out);
   const Position& position() const { return position_; }
   // The shared consumer holds its partitions: records produced from now on reach this subscriber.
   bool ready() const;
@@ -103,7 +108,7 @@ class SharedConsumers {
                                           const std::vector<std::string>& topics,
                                           boost::asio::any_io_executor pump_executor,
                                           boost::asio::any_io_executor subscriber_executor, std::size_t capacity,
-                                          std::string* error);
+                                          std::string* error, bool* started = nullptr);
   std::size_t running() const;
 
  private:

@@ -1,0 +1,138 @@
+#include "endpoints/kafka/connector.hpp"
+
+#include "endpoints/kafka/blocking.hpp"
+#include "endpoints/kafka/subscriptions.hpp"
+
+#include <boost/algorithm/string/predicate.hpp>
+#include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+
+namespace gantry::kafka {
+
+namespace asio = boost::asio;
+
+asio::thread_pool& blocking_pool() {
+  static asio::thread_pool pool(2);
+  return pool;
+}
+
+namespace {
+
+const std::string* attribute(const Message& m, std::string_view name) {
+  for (const auto& [k, v] : m.attributes)
+    if (k == name) return &v;
+  return nullptr;
+}
+
+// "a, b,c" -> {a, b, c}
+std::vector<std::string> split_topics(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    std::string t = text.substr(start, end - start);
+    t.erase(0, t.find_first_not_of(" \t"));
+    t.erase(t.find_last_not_of(" \t") + 1);
+    if (!t.empty()) out.push_back(std::move(t));
+    start = end + 1;
+  }
+  return out;
+}
+
+// Completes one publish once every topic it went to has answered; the first error wins. The delivery handlers run
+// on the publisher's executor, but nothing here assumes it is single-threaded.
+struct FanIn {
+  explicit FanIn(std::size_t n, PublishCompletion d) : left(n), done(std::move(d)) {}
+  std::atomic<std::size_t> left;
+  std::mutex mutex;
+  boost::system::error_code first;
+  PublishCompletion done;
+
+  void one(boost::system::error_code ec) {
+    {
+      std::lock_guard lock(mutex);
+      if (ec && !first) first = ec;
+    }
+    if (left.fetch_sub(1) != 1) return;
+    std::move(done.handler)(first);
+  }
+};
+
+}  // namespace
+
+KafkaConnector::KafkaConnector(std::string endpoint_name, std::shared_ptr<const EndpointConfig> config)
+    : name_(std::move(endpoint_name)), config_(std::move(config)), shared_(blocking_pool().get_executor()) {}
+
+KafkaConnector::~KafkaConnector() { stop(); }
+
+void KafkaConnector::stop() {
+  std::lock_guard lock(mutex_);
+  stopped_ = true;
+  // Its destructor flushes (bounded) and joins librdkafka's threads: not on the caller's (io) thread.
+  if (producer_) asio::post(blocking_pool(), [p = std::move(producer_)]() mutable { p.reset(); });
+}
+
+std::shared_ptr<Producer> KafkaConnector::producer() {
+  std::lock_guard lock(mutex_);
+  if (producer_ || stopped_) return producer_;
+  std::string error;
+  producer_ = Producer::create(*config_, &error);
+  if (!producer_) spdlog::error("kafka endpoint '{}': cannot create a producer: {}", name_, error);
+  return producer_;
+}
+
+void KafkaConnector::publish(gantry::MessagePtr message, Qos qos, PublishCompletion done) {
+  if (!config_->producer.enabled) {
+    spdlog::warn("kafka endpoint '{}': a message was published but the producer is not enabled", name_);
+    return complete_publish(std::move(done), KafkaErrc::broker_error);
+  }
+  auto p = producer();
+  if (!p) return complete_publish(std::move(done), KafkaErrc::shutting_down);
+  const std::string* topics_override = attribute(*message, topics_attribute);
+  std::vector<std::string> topics = topics_override ? split_topics(*topics_override) : config_->producer.topics;
+  if (topics.empty()) topics = config_->producer.topics;
+  OutgoingRecord record;
+  if (const auto* key = attribute(*message, record_key_attribute)) record.key = *key;
+  else if (const auto* header = message->header(record_key_header)) record.key = *header;
+  record.value = message->content;
+  record.headers.reserve(message->headers.size());
+  for (const auto& h : message->headers)
+    if (!boost::iequals(h.first, record_key_header)) record.headers.push_back(h);
+
+  if (qos == Qos::none) {  // handed over without waiting for the broker: only an immediate refusal is reported
+    boost::system::error_code first;
+    for (const auto& topic : topics) {
+      record.topic = topic;
+      if (auto ec = p->send(record); ec && !first) first = ec;
+    }
+    return complete_publish(std::move(done), first);
+  }
+  if (topics.empty()) return complete_publish(std::move(done), KafkaErrc::unknown_topic);
+  auto executor = done.executor;
+  auto fan_in = std::make_shared<FanIn>(topics.size(), std::move(done));
+  for (const auto& topic : topics) {
+    record.topic = topic;
+    p->async_send(record, executor, [fan_in](boost::system::error_code ec, Delivery) { fan_in->one(ec); });
+  }
+}
+
+std::unique_ptr<gantry::Subscription> KafkaConnector::subscribe(const SubscribeRequest& request, MessageSink& sink) {
+  if (!config_->consumer.enabled) return nullptr;
+  std::optional<Position> resume;
+  if (!request.resume_after.empty()) {
+    resume = parse_message_id(request.resume_after);
+    if (!resume)
+      spdlog::warn("kafka endpoint '{}': '{}' is not a Kafka message id; reading from the configured offset",
+                   name_, request.resume_after);
+  }
+  // Live clients that need no position of their own share one consumer per (API, topics).
+  const bool live = request.subscriber_id.empty() && !resume && request.limit == 0 &&
+                    (request.qos == Qos::none || request.qos == Qos::auto_) && config_->consumer.topic_pattern.empty();
+  if (live) return make_live_subscription(shared_, config_, request, sink);
+  return make_own_subscription(config_, request, std::move(resume), sink);
+}
+
+}  // namespace gantry::kafka

@@ -1,0 +1,103 @@
+// A live subscriber's place in the shared consumer of its (API, topics): a coroutine on the subscriber's executor
+// takes records from its bounded channel and hands them to the sink.
+#include "endpoints/kafka/subscriptions.hpp"
+
+#include "endpoints/kafka/connector.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <spdlog/spdlog.h>
+
+namespace gantry::kafka {
+
+namespace asio = boost::asio;
+
+gantry::MessagePtr to_message(const Record& r, std::string id) {
+  auto m = std::make_shared<Message>();
+  m->id = std::move(id);
+  m->content = r.value;
+  m->headers = r.headers;
+  m->timestamp_ms = r.timestamp_ms >= 0 ? r.timestamp_ms : now_epoch_ms();
+  m->metadata.reserve(5);
+  m->metadata.emplace_back("topic", r.topic);
+  m->metadata.emplace_back("partition", std::to_string(r.partition));
+  m->metadata.emplace_back("offset", std::to_string(r.offset));
+  if (r.key) m->metadata.emplace_back("key", *r.key);
+  if (r.timestamp_ms >= 0) m->metadata.emplace_back("timestamp", std::to_string(r.timestamp_ms));
+  return m;
+}
+
+namespace {
+
+struct LiveState {
+  LiveState(std::shared_ptr<kafka::Subscription> s, MessageSink& k) : subscription(std::move(s)), sink(k) {}
+  std::shared_ptr<kafka::Subscription> subscription;
+  MessageSink& sink;
+  bool alive = true;  // cleared by the engine's Subscription destructor, on this executor
+  std::uint64_t next_ack = 0;
+};
+
+asio::awaitable<void> deliver(std::shared_ptr<LiveState> state) {
+  // `alive` is checked before each wait too: destroyed before this coroutine first ran, nothing would wake it.
+  while (state->alive) {
+    auto next = co_await state->subscription->next();
+    if (!state->alive) co_return;
+    if (next.error) {
+      state->sink.on_end(next.error.message());
+      co_return;
+    }
+    auto message = to_message(*next.record, std::move(next.id));
+    state->sink.on_message(std::move(message), state->next_ack++);
+    // Whatever else is queued, in one go (a burst would otherwise overflow the channel while each record
+    // waits for its own turn on the io thread).
+    while (state->alive && state->subscription->try_next(next)) {
+      message = to_message(*next.record, std::move(next.id));
+      state->sink.on_message(std::move(message), state->next_ack++);
+    }
+  }
+}
+
+class LiveSubscription final : public gantry::Subscription {
+ public:
+  explicit LiveSubscription(std::shared_ptr<LiveState> state) : state_(std::move(state)) {}
+  ~LiveSubscription() override {
+    state_->alive = false;
+    state_->subscription->detach();  // out of the fan-out now; the waiting coroutine wakes up and ends
+  }
+  // Live subscribers run at none/auto: the engine never pauses them, and there is nothing to commit.
+  void pause() override {}
+  void resume() override {}
+  void ack(std::uint64_t) override {}
+  void nack(std::uint64_t) override {}
+
+ private:
+  std::shared_ptr<LiveState> state_;
+};
+
+}  // namespace
+
+std::unique_ptr<gantry::Subscription> make_live_subscription(SharedConsumers& shared,
+                                                             std::shared_ptr<const EndpointConfig> config,
+                                                             const SubscribeRequest& request, MessageSink& sink) {
+  std::string error;
+  bool started = false;
+  auto s = shared.subscribe(request.api_id, config, config->consumer.topics, request.executor, request.executor,
+                            1024, &error, &started);
+  if (!s) {
+    spdlog::error("kafka: API '{}': cannot start a consumer: {}", request.api_id, error);
+    return nullptr;
+  }
+  // One line per shared consumer: with many live subscribers on the same topics it appears once (an operator's,
+  // and the tests', evidence that they share it).
+  if (started) {
+    std::string topics;
+    for (const auto& t : config->consumer.topics) topics += (topics.empty() ? "" : ",") + t;
+    spdlog::info("kafka: API '{}': shared consumer started for topics [{}] ({} shared consumers running)",
+                 request.api_id, topics, shared.running());
+  }
+  auto state = std::make_shared<LiveState>(std::move(s), sink);
+  asio::co_spawn(request.executor, deliver(state), asio::detached);
+  return std::make_unique<LiveSubscription>(std::move(state));
+}
+
+}  // namespace gantry::kafka
