@@ -34,9 +34,11 @@ class MessageApi {
   std::size_t open_streams() const { return streams_.size(); }
 
   // For subscription listeners (webhook), whose deliveries the gateway drives itself: the context a Subscriber
-  // of `entrypoint` works with, and the endpoint its `dlq` names (null when it has none).
+  // of `entrypoint` works with, and the endpoint its `dlq` names (null when it has none). Message flows need the
+  // client exchange that opened the stream (MessagePhaseRun), which a webhook delivery does not have: its
+  // subscribe-phase policies do not run yet.
   MessageContext context(const Entrypoint& entrypoint) {
-    return MessageContext{*def_, entrypoint, *endpoint_, phases_, streams_};
+    return MessageContext{*def_, entrypoint, *endpoint_, nullptr, streams_};
   }
   EndpointConnector* dlq_endpoint(const Entrypoint& entrypoint) const;
 

@@ -52,7 +52,7 @@ asio::awaitable<void> DeliveryLoop::run() {
     spdlog::error("webhook subscription {}: cannot call back {}: {}", id, setup_.config.callback_url, error);
     co_return;
   }
-  Subscriber subscriber(executor_, ctx_, MessagePhaseContext{ctx_.api, "webhook", ""});
+  Subscriber subscriber(executor_, ctx_);
   subscriber_ = &subscriber;
   auto registration = ctx_.streams.enter(executor_, [this] { halt(); });  // the API stopping ends the loop
   if (!registration || stopped_ || !subscriber.open("", 0, id)) {
