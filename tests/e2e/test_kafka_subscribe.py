@@ -96,7 +96,7 @@ def test_last_event_id_resumes_without_gap_or_repeat(gantry):
 
 def test_at_least_once_delivers_everything_across_reconnections(gantry):
     topic = new_topic("alo")
-    total, per_connection = 1500, 300
+    total, per_connection = 10_000, 1_000  # the figures
     gw = gantry([kafka_api("a", "/a", [sse("AT_LEAST_ONCE")], consumer_topics=[topic])])
     done = threading.Event()
 
@@ -126,7 +126,7 @@ def test_at_least_once_delivers_everything_across_reconnections(gantry):
 
 def test_many_live_sse_subscribers_share_one_consumer(gantry, slow):
     topic = new_topic("fan")
-    subscribers, count = 50, 5
+    subscribers, count = 100, 5
     gw = gantry([kafka_api("fan", "/fan", [sse()], consumer_topics=[topic])])
 
     async def scenario():
