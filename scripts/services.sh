@@ -154,7 +154,8 @@ start_kafka() {
   local bin dir="$state/kafka" bootstrap=""
   bin=$(kafka_broker_bin)
   mkdir -p "$dir"
-  rm -f "$dir/control"
+  # The previous run's log says "ready" too, and the shell may look before the new broker truncates it.
+  rm -f "$dir/control" "$dir/kafka.log"
   mkfifo "$dir/control"
   "$bin" --partitions 1 <>"$dir/control" >"$dir/kafka.log" 2>&1 &
   echo $! >"$state/kafka.pid"

@@ -3,6 +3,7 @@
 #include "core/config/config.hpp"
 #include "core/message/connector_threads.hpp"
 #include "core/registry/registry.hpp"
+#include "endpoints/kafka/blocking.hpp"
 #include "gateway/access_log.hpp"
 #include "gateway/deployer.hpp"
 #include "gateway/message/message_stats.hpp"
@@ -154,6 +155,9 @@ int run_serve(const std::string& config_path, char** environ) {
   signals_owner.reset();  // before its io_context
   control.reset();   // health-check probes release their hold on APIs
   deployer.reset();  // APIs and their pooled connections, while every io_context still exists
+  // Kafka consumers leave their groups (and producers flush) on a pool of their own; let them, within bounds.
+  if (!kafka::finish_blocking_work(std::chrono::seconds(5)))
+    spdlog::warn("kafka: shutdown did not wait longer for consumers to leave their groups");
   connector_threads.reset();  // broker clients still queued there; gateway io_contexts (stopped) still exist
   server.reset();
   return 0;

@@ -4,14 +4,33 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <atomic>
+#include <chrono>
 #include <type_traits>
 
 namespace gantry::kafka {
 
 boost::asio::thread_pool& blocking_pool();
+
+// Fire-and-forget work (a consumer's close, a producer's flush), counted so that shutdown can wait for it.
+std::atomic<int>& blocking_work_pending();
+template <class F>
+void post_blocking(F f) {
+  blocking_work_pending().fetch_add(1);
+  boost::asio::post(blocking_pool(), [f = std::move(f)]() mutable {
+    f();
+    blocking_work_pending().fetch_sub(1);
+  });
+}
+
+// At shutdown, after the APIs are gone: lets the closes they queued finish, for at most `limit`. A consumer that
+// does not leave its group keeps its partitions until the session times out (45 s), so a restarted gateway's
+// durable subscribers (webhook) would get nothing meanwhile. True when everything finished.
+bool finish_blocking_work(std::chrono::milliseconds limit);
 
 // co_await std::move(op) where `auto op = on_blocking(f);` (GCC 12: no temporaries inside a co_await).
 template <class F>

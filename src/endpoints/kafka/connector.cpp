@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <thread>
 
 namespace gantry::kafka {
 
@@ -16,6 +17,20 @@ namespace asio = boost::asio;
 asio::thread_pool& blocking_pool() {
   static asio::thread_pool pool(2);
   return pool;
+}
+
+std::atomic<int>& blocking_work_pending() {
+  static std::atomic<int> pending{0};
+  return pending;
+}
+
+bool finish_blocking_work(std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (blocking_work_pending().load() > 0) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
 }
 
 namespace {
@@ -72,7 +87,7 @@ void KafkaConnector::stop() {
   std::lock_guard lock(mutex_);
   stopped_ = true;
   // Its destructor flushes (bounded) and joins librdkafka's threads: not on the caller's (io) thread.
-  if (producer_) asio::post(blocking_pool(), [p = std::move(producer_)]() mutable { p.reset(); });
+  if (producer_) post_blocking([p = std::move(producer_)]() mutable { p.reset(); });
 }
 
 std::shared_ptr<Producer> KafkaConnector::producer() {

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <random>
 
 namespace gantry::kafka {
@@ -15,6 +16,23 @@ namespace gantry::kafka {
 namespace asio = boost::asio;
 
 namespace {
+
+// A consumer destroyed without close() (its owner's io thread had stopped: shutdown) still leaves its group, within
+// a bound. Otherwise its partitions stay assigned to it until the session times out (45 s by default), and a
+// restarted gateway's durable subscribers (webhook subscriptions) get nothing meanwhile.
+void leave_group(rd_kafka_t* rk, std::chrono::milliseconds limit) {
+  rd_kafka_queue_t* events = rd_kafka_queue_new(rk);
+  if (rd_kafka_error_t* error = rd_kafka_consumer_close_queue(rk, events)) {
+    rd_kafka_error_destroy(error);
+    rd_kafka_queue_destroy(events);
+    return;
+  }
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!rd_kafka_consumer_closed(rk) && std::chrono::steady_clock::now() < deadline) {
+    if (rd_kafka_event_t* event = rd_kafka_queue_poll(events, 50)) rd_kafka_event_destroy(event);
+  }
+  rd_kafka_queue_destroy(events);
+}
 
 std::atomic<std::size_t> open_consumers{0};
 
@@ -102,6 +120,7 @@ Consumer::~Consumer() {
   queue_.reset();
   if (rk_ && !closed_) {
     rd_kafka_t* rk = rk_.release();
+    leave_group(rk, std::chrono::seconds(3));
     rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
   }
   rk_.reset();

@@ -11,6 +11,8 @@ from helpers.waiting import wait_until
 
 def bootstrap():
     servers = os.environ.get("KAFKA_BOOTSTRAP")
+    if not servers and os.environ.get("KAFKA_CONTROL"):
+        pytest.fail("services.sh started the Kafka test broker but KAFKA_BOOTSTRAP is empty")
     if not servers:
         pytest.skip("KAFKA_BOOTSTRAP is not set: run under scripts/services.sh (make test does)")
     return servers
