@@ -155,6 +155,7 @@ int run_serve(const std::string& config_path, char** environ) {
   signals_owner.reset();  // before its io_context
   control.reset();   // health-check probes release their hold on APIs
   deployer.reset();  // APIs and their pooled connections, while every io_context still exists
+  if (server) server->finish_pending_work(std::chrono::seconds(2));
   // Kafka consumers leave their groups (and producers flush) on a pool of their own; let them, within bounds.
   if (!kafka::finish_blocking_work(std::chrono::seconds(5)))
     spdlog::warn("kafka: shutdown did not wait longer for consumers to leave their groups");

@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include <stdexcept>
+#include <thread>
 
 namespace gantry {
 namespace asio = boost::asio;
@@ -113,6 +114,20 @@ bool Server::shutdown() {
   }
   spdlog::info("gateway stopped");
   return left == 0;
+}
+
+void Server::finish_pending_work(std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  for (int quiet_rounds = 0; quiet_rounds < 5 && std::chrono::steady_clock::now() < deadline;) {
+    std::size_t ran = 0;
+    for (auto& w : workers_) {
+      if (w->thread.joinable()) return;  // still running: not ours to poll
+      w->ioc.restart();
+      ran += w->ioc.poll();
+    }
+    quiet_rounds = ran == 0 ? quiet_rounds + 1 : 0;
+    if (ran == 0) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
 }
 
 }  // namespace gantry

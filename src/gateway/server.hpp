@@ -7,6 +7,7 @@
 #include <boost/asio/ssl/context.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <vector>
 
@@ -25,6 +26,11 @@ class Server {
   // Stops accepting, closes idle keep-alive connections, lets in-flight exchanges finish until the drain deadline,
   // then stops the threads. Blocks until done. False when the deadline cut some exchanges off.
   bool shutdown();
+
+  // After shutdown() and after the APIs are gone: runs, on the calling thread, what stopping them left queued on
+  // the stopped io_contexts (cancelled broker reads, say), so that what those coroutines hold is released while
+  // the io_contexts still exist rather than while they are destroyed. Bounded by `limit`.
+  void finish_pending_work(std::chrono::milliseconds limit);
 
   std::size_t threads() const { return workers_.size(); }
 

@@ -68,7 +68,7 @@ Consumer::Consumer(HandlePtr rk, const EndpointConfig& config, ConsumerOptions o
       grouped_(!options.group_id.empty()),
       commit_delivered_(options.commit_delivered),
       resume_(std::move(options.resume)),
-      wake_(executor) {
+      executor_(std::move(executor)) {
   if (resume_) position_ = *resume_;
   open_consumers.fetch_add(1, std::memory_order_relaxed);
 }
@@ -77,7 +77,12 @@ std::size_t Consumer::instances() { return open_consumers.load(std::memory_order
 
 void Consumer::cancel() {
   boost::system::error_code ignored;
-  wake_.cancel(ignored);
+  if (wake_) wake_->cancel(ignored);
+}
+
+void Consumer::release_executor() {
+  if (queue_) rd_kafka_queue_io_event_enable(queue_.get(), -1, nullptr, 0);
+  wake_.reset();  // closes the read end
 }
 
 std::unique_ptr<Consumer> Consumer::create(const EndpointConfig& config, ConsumerOptions options,
@@ -94,7 +99,7 @@ std::unique_ptr<Consumer> Consumer::create(const EndpointConfig& config, Consume
     if (p.first == "group.id" || p.first == "enable.auto.commit") properties.push_back(p);
   ConfPtr conf = make_conf(properties, error);
   if (!conf) return nullptr;
-  std::unique_ptr<Consumer> self(new Consumer(nullptr, config, std::move(options), std::move(executor)));
+  std::unique_ptr<Consumer> self(new Consumer(nullptr, config, std::move(options), executor));
   rd_kafka_conf_set_opaque(conf.get(), self.get());
   rd_kafka_conf_set_rebalance_cb(conf.get(), &Consumer::on_rebalance);
   self->rk_ = make_handle(RD_KAFKA_CONSUMER, std::move(conf), error);
@@ -106,9 +111,8 @@ std::unique_ptr<Consumer> Consumer::create(const EndpointConfig& config, Consume
     *error = "cannot create a wake-up pipe";
     return nullptr;
   }
-  self->wake_read_ = fds[0];
   self->wake_write_ = fds[1];
-  self->wake_.assign(fds[0]);
+  self->wake_.emplace(executor, fds[0]);
   static const char byte = 1;
   rd_kafka_queue_io_event_enable(self->queue_.get(), self->wake_write_, &byte, 1);
   return self;
@@ -124,8 +128,7 @@ Consumer::~Consumer() {
     rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
   }
   rk_.reset();
-  boost::system::error_code ignored;
-  wake_.close(ignored);
+  wake_.reset();
   if (wake_write_ >= 0) ::close(wake_write_);
 }
 
@@ -193,8 +196,9 @@ void Consumer::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_to
 }
 
 bool Consumer::drain_wakeups() {
+  if (!wake_) return false;
   char buf[64];
-  while (::read(wake_read_, buf, sizeof buf) > 0) {
+  while (::read(wake_->native_handle(), buf, sizeof buf) > 0) {
   }
   return true;
 }
@@ -231,11 +235,15 @@ asio::awaitable<Batch> Consumer::next(std::size_t max) {
     }
     if (!batch.records.empty()) co_return batch;
     if (rd_kafka_queue_length(queue_.get()) > 0) {  // still not served: let others run, then look again
-      co_await asio::post(wake_.get_executor(), asio::use_awaitable);
+      co_await asio::post(executor_, asio::use_awaitable);
       continue;
     }
-    auto [ec] = co_await wake_.async_wait(asio::posix::stream_descriptor::wait_read,
-                                          asio::as_tuple(asio::use_awaitable));
+    if (!wake_) {
+      batch.error = KafkaErrc::shutting_down;
+      co_return batch;
+    }
+    auto [ec] = co_await wake_->async_wait(asio::posix::stream_descriptor::wait_read,
+                                           asio::as_tuple(asio::use_awaitable));
     if (ec) {
       batch.error = ec == asio::error::operation_aborted ? KafkaErrc::shutting_down : KafkaErrc::broker_error;
       co_return batch;

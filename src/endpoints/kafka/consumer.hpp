@@ -76,6 +76,11 @@ class Consumer {
   // Ends a pending next() with shutting_down. On the consumer's executor only.
   void cancel();
 
+  // Lets go of the consumer's executor (its wake-up descriptor), on that executor, before the consumer is handed
+  // to another thread to be closed: an I/O object must not outlive its io_context, which at shutdown it could.
+  // next() reports shutting_down afterwards.
+  void release_executor();
+
   // Consumers open in this process (a gateway metric: shared consumption keeps it at one per API and topics).
   static std::size_t instances();
 
@@ -102,8 +107,9 @@ class Consumer {
   bool commit_delivered_;
   std::optional<Position> resume_;
   Position position_;
-  int wake_read_ = -1, wake_write_ = -1;
-  boost::asio::posix::stream_descriptor wake_;
+  int wake_write_ = -1;
+  boost::asio::any_io_executor executor_;
+  std::optional<boost::asio::posix::stream_descriptor> wake_;  // reads the pipe librdkafka writes to
   bool closed_ = false;
 };
 

@@ -124,6 +124,7 @@ struct OwnState {
 // librdkafka's close commits and leaves the group, and its destroy joins threads: on the blocking pool.
 void release(std::shared_ptr<OwnState> s) {
   if (!s->consumer) return;
+  s->consumer->release_executor();
   post_blocking([c = std::move(s->consumer)]() mutable {
     c->close();
     c.reset();

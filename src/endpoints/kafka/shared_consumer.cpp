@@ -136,6 +136,7 @@ asio::awaitable<void> SharedConsumer::pump(std::shared_ptr<SharedConsumer> self)
   }
   end_all(ec ? ec : boost::system::error_code(KafkaErrc::shutting_down));
   // librdkafka's teardown joins its threads: not on an I/O thread.
+  if (consumer_) consumer_->release_executor();
   asio::post(blocking_, [c = std::move(consumer_)]() mutable { c.reset(); });
 }
 
