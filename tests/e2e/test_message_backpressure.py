@@ -52,7 +52,7 @@ def count_events_for(gw, path, seconds):
     return seen
 
 
-def test_slow_reader_is_bounded_and_does_not_slow_others(gantry):
+def test_slow_reader_is_bounded_and_does_not_slow_others(gantry, sanitized):
     gw = gantry([message_api("fast", "/fast", [{"type": "sse", "qos": "none"}], interval=0.1, content=CONTENT)])
     baseline = count_events_for(gw, "/fast", 3)  # one reader alone
     before = rss_kb(gw)
@@ -61,8 +61,10 @@ def test_slow_reader_is_bounded_and_does_not_slow_others(gantry):
         wait_until(lambda: engine_stats(gw)["dropped"] > 0, 20, message="drops from the stalled subscriber")
         with_slow = count_events_for(gw, "/fast", 3)
         grown_mb = (rss_kb(gw) - before) / 1024
-        # The queue holds at most 4 MB of content; 10k msgs/s x 2 kB for 6+ s would be over 100 MB.
-        assert grown_mb < 48, f"gateway RSS grew by {grown_mb:.1f} MB with a stalled reader"
+        # The queue holds at most 4 MB of content; 10k msgs/s x 2 kB for 6+ s would be over 100 MB. Under ASan
+        # freed memory sits in its quarantine (256 MB), so RSS says nothing about the queue's bound there.
+        if not sanitized:
+            assert grown_mb < 48, f"gateway RSS grew by {grown_mb:.1f} MB with a stalled reader"
         # The other client keeps its pace: it is not throttled to the stalled one's.
         assert with_slow >= baseline * 0.5, (baseline, with_slow)
         assert with_slow > 3000, with_slow
