@@ -18,6 +18,8 @@ packages=(
   # end-to-end tests run on Debian's python with real clients
   python3 python3-pytest python3-pytest-timeout python3-httpx python3-requests python3-websockets
   python3-aiohttp python3-paho-mqtt python3-confluent-kafka python3-redis python3-psycopg2
+  # tests/conformance reads Gravitee's management OpenAPI (YAML)
+  python3-yaml
   # real services used by tests (scripts/services.sh), and their command-line clients for poking at them
   mosquitto mosquitto-clients redis-server redis-tools postgresql postgresql-client
   # benchmarks, their peers, and the profilers to look before tuning
