@@ -15,6 +15,9 @@ namespace gantry {
 // a map for the handful of entries a message carries.
 using MessageFields = std::vector<std::pair<std::string, std::string>>;
 
+// Sets `name` (case-insensitive) to `value`, replacing every earlier value.
+void set_field(MessageFields& fields, std::string_view name, std::string value);
+
 struct Message {
   std::string id;             // endpoint-specific position ("3", "topic@0#42"); what a client resumes from
   std::string content;        // raw bytes

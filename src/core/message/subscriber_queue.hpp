@@ -21,6 +21,7 @@ struct Delivery {
   MessagePtr message;
   std::uint64_t ack_id = 0;
   std::uint32_t pace = 0;  // pacing steps (message-rate-limit) this message waits for before it is handed out
+  std::chrono::steady_clock::time_point not_before{};  // a latency step holds it until then
 };
 
 enum class Overflow {

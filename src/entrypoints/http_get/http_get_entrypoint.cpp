@@ -83,13 +83,19 @@ asio::awaitable<void> HttpGetEntrypoint::serve(Exchange& ex, MessageContext& ctx
   http::response<http::string_body> res{http::status::ok, 11};
   res.set(http::field::content_type, content_type(*format));
   add_tracking_headers(ex, res);
-  if (ex.flows) ex.flows->add_response_headers(res);
+  unsigned status = 200;
+  const bool proceed = co_await run_entrypoint_response_phase(ex, res.base(), status);
+  if (!proceed) {  // a response step answered instead: the messages were not delivered
+    for (const auto& d : taken) subscriber.undelivered(d);
+    co_return;
+  }
+  res.result(status);
   res.body() = format_batch(*format, messages, pagination, config_->payload);
   if (!ex.parser.is_done() && ex.has_body()) ex.keep_alive = false;  // an unread body: close rather than read it
   res.keep_alive(ex.keep_alive && req.keep_alive() && !ex.draining());
   if (!res.keep_alive()) ex.keep_alive = false;
   res.prepare_payload();
-  ex.status = 200;
+  ex.status = status;
   ex.response_started = true;
   auto [ec, n] = co_await http::async_write(ex.client, res, asio::as_tuple(asio::use_awaitable));
   ex.bytes_out += n;

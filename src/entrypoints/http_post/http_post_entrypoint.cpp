@@ -51,11 +51,14 @@ MessagePtr make_message(const Exchange& ex, std::string body, bool with_headers)
 asio::awaitable<void> write_accepted(Exchange& ex) {
   http::response<http::empty_body> res{http::status::accepted, 11};
   add_tracking_headers(ex, res);
-  if (ex.flows) ex.flows->add_response_headers(res);
+  unsigned status = 202;
+  const bool proceed = co_await run_entrypoint_response_phase(ex, res.base(), status);
+  if (!proceed) co_return;
+  res.result(status);
   res.keep_alive(ex.keep_alive && ex.parser.get().keep_alive() && !ex.draining());
   if (!res.keep_alive()) ex.keep_alive = false;
   res.content_length(0);
-  ex.status = 202;
+  ex.status = status;
   ex.response_started = true;
   auto [ec, n] = co_await http::async_write(ex.client, res, use_tuple);
   ex.bytes_out += n;
@@ -76,6 +79,7 @@ asio::awaitable<void> HttpPostEntrypoint::serve(Exchange& ex, MessageContext& ct
     co_return co_await write_error(ex, GatewayErrc::internal_error);
   }
   if (!out.message) co_return co_await write_accepted(ex);  // dropped by a policy: accepted, as Gravitee does
+  co_await wait_publish_delay(out.delay);
   auto [ec] = co_await async_publish(ctx.endpoint, std::move(out.message), ctx.entrypoint.qos, use_tuple);
   if (ec) {
     ++message_stats().publish_failures;

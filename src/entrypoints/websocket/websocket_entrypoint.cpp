@@ -50,6 +50,7 @@ asio::awaitable<void> read_frames(WsStream& ws, MessageContext& ctx, const WebSo
       co_return;
     }
     if (!out.message) continue;  // dropped by a publish step (message-filtering)
+    co_await wait_publish_delay(out.delay);
     auto [pec] = co_await async_publish(ctx.endpoint, std::move(out.message), ctx.entrypoint.qos, use_tuple);
     if (pec) {
       ++message_stats().publish_failures;
@@ -86,11 +87,12 @@ asio::awaitable<void> write_frames(WsStream& ws, Subscriber& subscriber) {
   co_await ws.async_close(closing_reason(subscriber), use_tuple);
 }
 
-void configure(WsStream& ws, Exchange& ex) {
+// `headers`: what the response phase made of the handshake's response (the decorator cannot wait for steps).
+void configure(WsStream& ws, Exchange& ex, const http::fields& headers) {
   ws.set_option(websocket::stream_base::timeout::suggested(boost::beast::role_type::server));
-  ws.set_option(websocket::stream_base::decorator([&ex](websocket::response_type& res) {
+  ws.set_option(websocket::stream_base::decorator([&ex, &headers](websocket::response_type& res) {
     add_tracking_headers(ex, res);
-    if (ex.flows) ex.flows->add_response_headers(res);
+    for (const auto& field : headers) res.set(field.name_string(), field.value());
   }));
   ws.read_message_max(ex.config.max_body_bytes);
 }
@@ -108,8 +110,12 @@ asio::awaitable<void> WebSocketEntrypoint::serve(Exchange& ex, MessageContext& c
   if (!registration) co_return co_await write_error(ex, GatewayErrc::api_stopping);
   if (config_->subscriber && !subscriber.open({})) co_return co_await write_error(ex, GatewayErrc::endpoint_unavailable);
 
+  http::fields handshake_headers;
+  unsigned status = 101;  // a step cannot change it: the handshake is either answered or replaced
+  const bool proceed = co_await run_entrypoint_response_phase(ex, handshake_headers, status);
+  if (!proceed) co_return;
   WsStream ws(ex.client);
-  configure(ws, ex);
+  configure(ws, ex, handshake_headers);
   ex.client.tcp().expires_never();  // the websocket's own timeouts (idle pings) take over
   ex.keep_alive = false;
   ex.response_started = true;

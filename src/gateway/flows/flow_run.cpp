@@ -75,6 +75,14 @@ asio::awaitable<std::optional<DirectResponse>> FlowRun::response_phase(http::fie
   co_return replaced;
 }
 
+asio::awaitable<bool> run_entrypoint_response_phase(Exchange& ex, http::fields& headers, unsigned& status) {
+  if (!ex.flows) co_return true;
+  auto replaced = co_await ex.flows->response_phase(headers, status);
+  if (!replaced) co_return true;
+  co_await write_direct_response(ex, *replaced);
+  co_return false;
+}
+
 bool FlowRun::retry_wanted(const http::fields& headers, unsigned status) {
   if (!ctx_.retry || !ctx_.retry->condition) return false;
   el_.set_response(&headers, status);

@@ -69,6 +69,11 @@ class FlowRun {
   bool response_content_ = false;
 };
 
+// A message API's response phase: its flows' response steps run on the response the entrypoint is about to send
+// (status and headers; there is no backend body to hold), with the headers request steps asked for. False when a
+// policy answered instead; that answer has been sent.
+boost::asio::awaitable<bool> run_entrypoint_response_phase(Exchange& ex, http::fields& headers, unsigned& status);
+
 // Sends a policy's direct response (or the API's response template for its key) to the client.
 boost::asio::awaitable<void> write_direct_response(Exchange& ex, const DirectResponse& response);
 

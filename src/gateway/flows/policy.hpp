@@ -124,6 +124,9 @@ struct MessagePolicyContext {
   StepState* state = nullptr;  // what the policy's make_state() made for this stream, if anything
   bool ack_dropped = true;     // with MessageVerdict::drop: acknowledge the message (positions move past it)
   std::string error;           // with MessageVerdict::fail: why
+  // Added to by a step that delays the message (latency): it goes on no earlier than this after it arrived.
+  // The wait happens outside the step (a timer of the subscriber or publisher), never on the io thread.
+  std::chrono::milliseconds delay{0};
 };
 
 enum class MessageVerdict {

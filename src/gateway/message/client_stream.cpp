@@ -20,9 +20,12 @@ asio::awaitable<bool> write_stream_header(Exchange& ex, const http::fields& head
   http::response<http::empty_body> res{http::status::ok, 11};
   for (const auto& field : headers) res.set(field.name_string(), field.value());
   add_tracking_headers(ex, res);
-  if (ex.flows) ex.flows->add_response_headers(res);
+  unsigned status = 200;
+  const bool proceed = co_await run_entrypoint_response_phase(ex, res.base(), status);
+  if (!proceed) co_return false;
+  res.result(status);
   res.chunked(true);
-  ex.status = 200;
+  ex.status = status;
   ex.keep_alive = false;  // the connection ends with the stream
   ex.response_started = true;
   http::response_serializer<http::empty_body> sr{res};

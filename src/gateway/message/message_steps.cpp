@@ -52,7 +52,9 @@ MessageOutcome MessageSteps::run(MessagePtr message, MessageElContext& el, el::M
       if (!el::is_true(r.value)) continue;
     }
     MessagePolicyContext ctx{draft, el, attributes, phase_, active.state.get()};
-    switch (step.policy->on_message(ctx)) {
+    const auto verdict = step.policy->on_message(ctx);
+    out.delay += ctx.delay;
+    switch (verdict) {
       case MessageVerdict::next:
         break;
       case MessageVerdict::pace:

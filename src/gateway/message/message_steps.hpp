@@ -20,6 +20,7 @@ struct MessageOutcome {
   bool ack = true;         // dropped: acknowledge it now (else only once a later message is acknowledged)
   std::uint32_t pace = 0;  // pacing steps the delivery waits for (bits of MessageSteps' pacers)
   std::string error;       // a step failed: the stream ends / the publish is refused with this
+  std::chrono::milliseconds delay{0};  // latency steps: the message goes on this long after it arrived
 };
 
 class MessageSteps {

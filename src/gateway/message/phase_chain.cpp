@@ -1,5 +1,9 @@
 #include "gateway/message/phase_chain.hpp"
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/url/parse_query.hpp>
 #include <spdlog/spdlog.h>
 
@@ -42,6 +46,13 @@ MessagePhaseRun::MessagePhaseRun(const MessagePhaseChain& chain, Exchange& ex, s
 
 MessagePhaseRun::~MessagePhaseRun() {
   if (flow_run_ && ex_.flows == &*flow_run_) ex_.flows = nullptr;
+}
+
+asio::awaitable<void> wait_publish_delay(std::chrono::milliseconds delay) {
+  if (delay.count() <= 0) co_return;
+  asio::steady_timer timer(co_await asio::this_coro::executor, delay);
+  auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+  (void)ec;
 }
 
 asio::awaitable<bool> MessagePhaseRun::open() {

@@ -81,6 +81,9 @@ inline MessageOutcome run_publish(MessagePhaseRun* run, MessagePtr message) {
   return run->publish(std::move(message));
 }
 
+// Waits out a publish step's latency (zero: returns at once) on a timer of the caller's executor.
+boost::asio::awaitable<void> wait_publish_delay(std::chrono::milliseconds delay);
+
 // The operations an entrypoint type performs, for channel selectors.
 std::string_view operations_of(std::string_view entrypoint_type);
 

@@ -64,7 +64,9 @@ void Subscriber::on_message(MessagePtr message, std::uint64_t ack_id) {
     return;
   }
   if (!out.message) return filtered(ack_id, out.ack);
-  queue_.push(Delivery{std::move(out.message), ack_id, out.pace});
+  Delivery d{std::move(out.message), ack_id, out.pace};
+  if (out.delay.count() > 0) d.not_before = std::chrono::steady_clock::now() + out.delay;
+  queue_.push(std::move(d));
 }
 
 void Subscriber::filtered(std::uint64_t ack_id, bool ack_now) {
@@ -98,6 +100,14 @@ boost::asio::awaitable<void> Subscriber::pace(std::uint32_t mask) {
   }
 }
 
+boost::asio::awaitable<void> Subscriber::hold(std::chrono::steady_clock::time_point until) {
+  if (until <= std::chrono::steady_clock::now()) co_return;
+  if (!pace_timer_) pace_timer_ = std::make_unique<boost::asio::steady_timer>(executor_);
+  pace_timer_->expires_at(until);
+  auto [ec] = co_await pace_timer_->async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+  (void)ec;  // cancelled (the client left) or stopped: the caller sees it next
+}
+
 void Subscriber::on_end(std::string error) { queue_.finish(std::move(error)); }
 
 void Subscriber::pause() {
@@ -125,12 +135,16 @@ Delivery Subscriber::taken(Delivery d) {
 boost::asio::awaitable<SubscriberQueue::Next> Subscriber::next(std::chrono::milliseconds timeout) {
   auto next = co_await queue_.next(timeout);
   if (next.event != SubscriberQueue::Event::message) co_return next;
+  if (next.delivery.not_before != std::chrono::steady_clock::time_point{}) co_await hold(next.delivery.not_before);
   if (next.delivery.pace && phases_) co_await pace(next.delivery.pace);
   next.delivery = taken(std::move(next.delivery));
   co_return next;
 }
 
 std::optional<Delivery> Subscriber::try_next() {
+  if (const Delivery* front = queue_.front(); front && front->not_before > std::chrono::steady_clock::now()) {
+    return std::nullopt;
+  }
   if (const Delivery* front = queue_.front(); front && front->pace && phases_) {
     const auto now = std::chrono::steady_clock::now();
     if (phases_->pace_wait(front->pace, now) != std::chrono::steady_clock::duration::zero()) return std::nullopt;

@@ -63,6 +63,8 @@ class Subscriber final : public MessageSink, private FlowControl {
   void ack_deferred();
   // Waits until the pacing steps of `mask` (message-rate-limit) let one more message through, and takes it.
   boost::asio::awaitable<void> pace(std::uint32_t mask);
+  // Waits until a latency step lets the message go.
+  boost::asio::awaitable<void> hold(std::chrono::steady_clock::time_point until);
 
   boost::asio::any_io_executor executor_;
   MessageContext& ctx_;
@@ -71,7 +73,7 @@ class Subscriber final : public MessageSink, private FlowControl {
   SubscriberQueue queue_;
   std::vector<std::uint64_t> deferred_acks_;  // bounded by max_deferred_acks
   bool failed_ = false;                       // a subscribe step failed: the stream is ending
-  std::unique_ptr<boost::asio::steady_timer> pace_timer_;  // made on the first paced message
+  std::unique_ptr<boost::asio::steady_timer> pace_timer_;  // made on the first paced or held message
   std::unique_ptr<Subscription> subscription_;  // last member: released first
 };
 

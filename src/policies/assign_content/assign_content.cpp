@@ -36,8 +36,18 @@ PluginConfigPtr parse(const boost::json::value& configuration, const std::string
 Verdict AssignContent::on_request(PolicyContext& ctx) const { return assign(*this, ctx, ctx.request_body); }
 Verdict AssignContent::on_response(PolicyContext& ctx) const { return assign(*this, ctx, ctx.response_body); }
 
+MessageVerdict AssignContent::on_message(MessagePolicyContext& ctx) const {
+  auto r = body->render(ctx.el);
+  if (!r.ok()) {
+    ctx.error = "Unable to assign body content: " + r.error;
+    return MessageVerdict::fail;
+  }
+  ctx.message.edit().content = r.value.as_string();
+  return MessageVerdict::next;
+}
+
 std::unique_ptr<PolicyFactory> make_assign_content_factory(std::string_view type) {
-  return make_policy_factory(type, phase_request | phase_response, parse);
+  return make_policy_factory(type, phase_request | phase_response | phase_publish | phase_subscribe, parse);
 }
 
 }  // namespace gantry

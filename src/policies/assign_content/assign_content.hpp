@@ -15,6 +15,7 @@ class AssignContent final : public Policy {
   el::TemplatePtr body;
   Verdict on_request(PolicyContext& ctx) const override;
   Verdict on_response(PolicyContext& ctx) const override;
+  MessageVerdict on_message(MessagePolicyContext& ctx) const override;  // #message.content is the old body
   bool needs_content() const override { return true; }
 };
 

@@ -139,8 +139,21 @@ Verdict JsonToXml::on_response(PolicyContext& ctx) const {
   return transform(*this, ctx, ctx.response_body, ctx.response, 500);
 }
 
+MessageVerdict JsonToXml::on_message(MessagePolicyContext& ctx) const {
+  std::string error;
+  auto xml = json_to_xml(ctx.message.get().content, root_element, error);
+  if (!xml) {
+    ctx.error = "Unable to transform invalid JSON into XML: " + error;
+    return MessageVerdict::fail;
+  }
+  Message& m = ctx.message.edit();
+  m.content = std::move(*xml);
+  set_field(m.headers, "Content-Type", "application/xml;charset=UTF-8");
+  return MessageVerdict::next;
+}
+
 std::unique_ptr<PolicyFactory> make_json_to_xml_factory(std::string_view type) {
-  return make_policy_factory(type, phase_request | phase_response, parse);
+  return make_policy_factory(type, phase_request | phase_response | phase_publish | phase_subscribe, parse);
 }
 
 }  // namespace gantry

@@ -21,6 +21,7 @@ class JsonToXml final : public Policy {
   std::string root_element = "root";
   Verdict on_request(PolicyContext& ctx) const override;
   Verdict on_response(PolicyContext& ctx) const override;
+  MessageVerdict on_message(MessagePolicyContext& ctx) const override;
   bool needs_content() const override { return true; }
 };
 

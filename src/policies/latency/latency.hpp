@@ -16,6 +16,11 @@ class Latency final : public Policy {
   boost::asio::awaitable<Verdict> on_request_async(PolicyContext& ctx) const override;
   Verdict on_response(PolicyContext& ctx) const override { return on_request(ctx); }
   boost::asio::awaitable<Verdict> on_response_async(PolicyContext& ctx) const override { return on_request_async(ctx); }
+  // Each message goes on `delay` after it arrived; messages keep their spacing (a stream is shifted, not slowed).
+  MessageVerdict on_message(MessagePolicyContext& ctx) const override {
+    ctx.delay += delay;
+    return MessageVerdict::next;
+  }
 };
 
 std::unique_ptr<PolicyFactory> make_latency_factory();

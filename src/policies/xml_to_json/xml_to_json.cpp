@@ -162,8 +162,21 @@ Verdict XmlToJson::on_response(PolicyContext& ctx) const {
   return transform(ctx, ctx.response_body, ctx.response, 500);
 }
 
+MessageVerdict XmlToJson::on_message(MessagePolicyContext& ctx) const {
+  std::string error;
+  auto json = xml_to_json(ctx.message.get().content, error);
+  if (!json) {
+    ctx.error = "Unable to transform invalid XML to Json: " + error;
+    return MessageVerdict::fail;
+  }
+  Message& m = ctx.message.edit();
+  m.content = std::move(*json);
+  set_field(m.headers, "Content-Type", "application/json");
+  return MessageVerdict::next;
+}
+
 std::unique_ptr<PolicyFactory> make_xml_to_json_factory(std::string_view type) {
-  return make_policy_factory(type, phase_request | phase_response, parse);
+  return make_policy_factory(type, phase_request | phase_response | phase_publish | phase_subscribe, parse);
 }
 
 }  // namespace gantry

@@ -23,6 +23,7 @@ class XmlToJson final : public Policy {
  public:
   Verdict on_request(PolicyContext& ctx) const override;
   Verdict on_response(PolicyContext& ctx) const override;
+  MessageVerdict on_message(MessagePolicyContext& ctx) const override;
   bool needs_content() const override { return true; }
 };
 
