@@ -37,6 +37,11 @@ el::Map metadata_of(const storage::SubscriptionRecord& sub) {
 
 }  // namespace
 
+std::shared_ptr<const SubscriptionInfo> subscription_info(const storage::SubscriptionRecord& record) {
+  return std::make_shared<const SubscriptionInfo>(
+      SubscriptionInfo{record.id, record.plan_id, record.application_id, metadata_of(record)});
+}
+
 std::shared_ptr<const SubscriptionInfo> SubscriptionSnapshot::find(std::string_view api_id, std::string_view key,
                                                                    std::int64_t now_ms) const {
   if (key.empty() || by_key_.empty()) return nullptr;

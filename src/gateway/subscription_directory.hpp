@@ -45,6 +45,9 @@ class SubscriptionSnapshot {
   std::unordered_map<std::string, Entry> by_key_;  // "<api id>\n<key>"
 };
 
+// What policies see of a subscription record (#subscription): its ids and metadata.
+std::shared_ptr<const SubscriptionInfo> subscription_info(const storage::SubscriptionRecord& record);
+
 // The current snapshot, shared by every API of the gateway.
 class SubscriptionDirectory {
  public:

@@ -79,7 +79,7 @@ def webhook_api(dlq=False, **mock):
             "endpointGroups": groups, "flows": [], "analytics": {"enabled": False}}
 
 
-def subscribe(m, definition, entrypoint_configuration):
+def subscribe(m, definition, entrypoint_configuration, metadata=None):
     """A started API with a published PUSH plan, an application and its subscription: (api id, subscription id)."""
     api_id = create_api(m, definition)
     deploy(m, api_id)
@@ -89,7 +89,8 @@ def subscribe(m, definition, entrypoint_configuration):
     app_id = created_id(m.post("/applications", json={"name": "Receiver app"}))
     r = m.post(f"/apis/{api_id}/subscriptions", json={
         "applicationId": app_id, "planId": plan_id,
-        "consumerConfiguration": {"entrypointId": "webhook", "entrypointConfiguration": entrypoint_configuration}})
+        "consumerConfiguration": {"entrypointId": "webhook", "entrypointConfiguration": entrypoint_configuration},
+        "metadata": metadata or {}})
     assert r.status_code == 201, r.text
     assert r.json()["status"] == "ACCEPTED"
     return api_id, r.json()["id"]
@@ -124,6 +125,31 @@ def test_messages_arrive_with_headers_and_basic_auth(gantry, receiver):
         assert call["headers"]["Authorization"] == "Basic " + base64.b64encode(b"hooks:pa:ss").decode()
     wait_until(lambda: (figures(gw, sub_id) or {}).get("delivered") == 3, 10, message="delivered=3 logged")
     assert len(receiver.snapshot()) == 3  # messageCount reached: nothing more
+
+
+def test_subscribe_flows_run_on_deliveries(gantry, receiver):
+    """The API's subscribe-phase flows run on every message before it is POSTed: a filter on the content, and a
+    header from the webhook subscription's own metadata (#subscription.metadata)."""
+    api = webhook_api(count=6)
+    api["flows"] = [{
+        "name": "deliveries", "enabled": True,
+        "selectors": [{"type": "channel", "channel": "/", "channelOperator": "STARTS_WITH", "operations": ["SUBSCRIBE"],
+                       "entrypoints": ["webhook"]}],
+        "request": [], "response": [], "publish": [],
+        "subscribe": [
+            {"name": "odd only", "enabled": True, "policy": "message-filtering",
+             "configuration": {"filter": "{#message.content.endsWith('1') or #message.content.endsWith('3') or "
+                                         "#message.content.endsWith('5')}", "ackFilteredMessage": True}},
+            {"name": "team", "enabled": True, "policy": "transform-headers",
+             "configuration": {"addHeaders": [{"name": "X-Team", "value": "{#subscription.metadata['team']}"}]}},
+        ]}]
+    gw = gantry()
+    with gw.management() as m:
+        _, sub_id = subscribe(m, api, {"callbackUrl": receiver.url()}, metadata={"team": "blue"})
+    wait_until(lambda: (figures(gw, sub_id) or {}).get("delivered") == 3, 10, message="delivered=3 logged")
+    calls = receiver.snapshot()
+    assert [c["body"] for c in calls] == ["mock message 1", "mock message 3", "mock message 5"]
+    assert all(c["headers"]["X-Team"] == "blue" for c in calls), calls
 
 
 def test_server_errors_retry_then_pause_and_resume_continues(gantry, receiver):

@@ -34,12 +34,12 @@ class MessageApi {
   std::size_t open_streams() const { return streams_.size(); }
 
   // For subscription listeners (webhook), whose deliveries the gateway drives itself: the context a Subscriber
-  // of `entrypoint` works with, and the endpoint its `dlq` names (null when it has none). Message flows need the
-  // client exchange that opened the stream (MessagePhaseRun), which a webhook delivery does not have: its
-  // subscribe-phase policies do not run yet.
+  // of `entrypoint` works with (its `phases` left for the caller to set: MessagePhaseRun's run without a request),
+  // the API's flows, and the endpoint its `dlq` names (null when it has none).
   MessageContext context(const Entrypoint& entrypoint) {
     return MessageContext{*def_, entrypoint, *endpoint_, nullptr, streams_};
   }
+  const MessagePhaseChain& phase_chain() const { return phases_; }
   EndpointConnector* dlq_endpoint(const Entrypoint& entrypoint) const;
 
  private:

@@ -42,10 +42,26 @@ std::shared_ptr<const SubscriptionInfo> subscription_of(const FlowChain& chain, 
 
 MessagePhaseRun::MessagePhaseRun(const MessagePhaseChain& chain, Exchange& ex, std::string_view entrypoint,
                                  std::string_view operations)
-    : chain_(chain), ex_(ex), entrypoint_(entrypoint), operations_(operations) {}
+    : chain_(chain), ex_(&ex), entrypoint_(entrypoint), operations_(operations) {}
+
+MessagePhaseRun::MessagePhaseRun(const MessagePhaseChain& chain, std::shared_ptr<const SubscriptionInfo> subscription)
+    : chain_(chain), ex_(nullptr), entrypoint_("webhook"), operations_("SUBSCRIBE"),
+      subscription_(std::move(subscription)) {}
 
 MessagePhaseRun::~MessagePhaseRun() {
-  if (flow_run_ && ex_.flows == &*flow_run_) ex_.flows = nullptr;
+  if (flow_run_ && ex_ && ex_->flows == &*flow_run_) ex_->flows = nullptr;
+}
+
+bool MessagePhaseRun::open_without_request(std::string& error) {
+  const FlowChain* flows = chain_.flows();
+  if (!flows) return true;
+  el_.emplace(nullptr, subscription_);
+  const FlowRequest request{"", "/", &*el_, "/", operations_, entrypoint_};
+  std::vector<const CompiledFlow*> selected;
+  el::Map path_params;
+  flows->select(request, selected, path_params);
+  return publish_.prepare(selected, &CompiledFlow::publish, *el_, error) &&
+         subscribe_.prepare(selected, &CompiledFlow::subscribe, *el_, error);
 }
 
 asio::awaitable<void> wait_publish_delay(std::chrono::milliseconds delay) {
@@ -58,19 +74,20 @@ asio::awaitable<void> wait_publish_delay(std::chrono::milliseconds delay) {
 asio::awaitable<bool> MessagePhaseRun::open() {
   const FlowChain* flows = chain_.flows();
   if (!flows) co_return true;
-  const std::string_view channel = ex_.remaining_path.empty() ? std::string_view("/") : ex_.remaining_path;
-  flow_run_.emplace(*flows, ex_, MessageSelection{channel, operations_, entrypoint_});
-  ex_.flows = &*flow_run_;  // error responses and the stream's response carry the request steps' headers
-  el_.emplace(&flow_run_->el(), subscription_of(*flows, ex_));
+  Exchange& ex = *ex_;
+  const std::string_view channel = ex.remaining_path.empty() ? std::string_view("/") : ex.remaining_path;
+  flow_run_.emplace(*flows, ex, MessageSelection{channel, operations_, entrypoint_});
+  ex.flows = &*flow_run_;  // error responses and the stream's response carry the request steps' headers
+  el_.emplace(&flow_run_->el(), subscription_of(*flows, ex));
   const bool proceed = co_await flow_run_->request_phase();
   if (!proceed) co_return false;
   std::string error;
   if (publish_.prepare(flow_run_->flows(), &CompiledFlow::publish, *el_, error) &&
       subscribe_.prepare(flow_run_->flows(), &CompiledFlow::subscribe, *el_, error))
     co_return true;
-  spdlog::warn("{}: {}", ex_.api ? ex_.api->id : "", error);
+  spdlog::warn("{}: {}", ex.api ? ex.api->id : "", error);
   const DirectResponse failed{500, "GATEWAY_POLICY_CONDITION_ERROR", "Internal Server Error", {}, {}};
-  co_await write_direct_response(ex_, failed);
+  co_await write_direct_response(ex, failed);
   co_return false;
 }
 

@@ -39,6 +39,9 @@ class MessagePhaseRun {
   // `operations`: what the entrypoint does, for channel selectors ("SUBSCRIBE", "PUBLISH", "PUBLISH,SUBSCRIBE").
   MessagePhaseRun(const MessagePhaseChain& chain, Exchange& ex, std::string_view entrypoint,
                   std::string_view operations);
+  // A webhook subscription's run: no client request opens it. Its flows are those a subscribing webhook request on
+  // channel "/" would select; #request is null, #subscription is the webhook's subscription.
+  MessagePhaseRun(const MessagePhaseChain& chain, std::shared_ptr<const SubscriptionInfo> subscription);
   ~MessagePhaseRun();
   MessagePhaseRun(const MessagePhaseRun&) = delete;
   MessagePhaseRun& operator=(const MessagePhaseRun&) = delete;
@@ -46,13 +49,14 @@ class MessagePhaseRun {
   // Selects the flows, runs their request steps and prepares their message steps. False when the exchange was
   // answered here (a policy's response, 404 when a match is required, 500 when a step condition fails).
   boost::asio::awaitable<bool> open();
+  // The same for a run without a request (no request steps run). False, with `error`, when a step condition
+  // cannot be evaluated.
+  bool open_without_request(std::string& error);
 
   bool has_publish() const { return !publish_.empty(); }
   bool has_subscribe() const { return !subscribe_.empty(); }
-  MessageOutcome publish(MessagePtr message) { return publish_.run(std::move(message), *el_, flow_run_->attributes()); }
-  MessageOutcome subscribe(MessagePtr message) {
-    return subscribe_.run(std::move(message), *el_, flow_run_->attributes());
-  }
+  MessageOutcome publish(MessagePtr message) { return publish_.run(std::move(message), *el_, attributes()); }
+  MessageOutcome subscribe(MessagePtr message) { return subscribe_.run(std::move(message), *el_, attributes()); }
 
   // Pacing of subscribe deliveries (message-rate-limit, DELAY); see MessageSteps.
   std::chrono::steady_clock::duration pace_wait(std::uint32_t mask, std::chrono::steady_clock::time_point now) const {
@@ -67,10 +71,14 @@ class MessagePhaseRun {
   }
 
  private:
+  el::Map& attributes() { return flow_run_ ? flow_run_->attributes() : own_attributes_; }
+
   const MessagePhaseChain& chain_;
-  Exchange& ex_;
+  Exchange* ex_;  // null: a run without a request
   std::string_view entrypoint_, operations_;
   std::optional<FlowRun> flow_run_;
+  el::Map own_attributes_;  // #context.attributes of a run without a request
+  std::shared_ptr<const SubscriptionInfo> subscription_;  // of a run without a request
   std::optional<MessageElContext> el_;
   MessageSteps publish_{MessagePhase::publish}, subscribe_{MessagePhase::subscribe};
 };

@@ -52,6 +52,13 @@ asio::awaitable<void> DeliveryLoop::run() {
     spdlog::error("webhook subscription {}: cannot call back {}: {}", id, setup_.config.callback_url, error);
     co_return;
   }
+  // The API's subscribe-phase flows run on every message before it is POSTed.
+  MessagePhaseRun phases(setup_.api->phase_chain(), setup_.subscription);
+  if (!phases.open_without_request(error)) {
+    spdlog::error("webhook subscription {}: {}", id, error);
+    co_return;
+  }
+  ctx_.phases = setup_.api->phase_chain().flows() ? &phases : nullptr;
   Subscriber subscriber(executor_, ctx_);
   subscriber_ = &subscriber;
   auto registration = ctx_.streams.enter(executor_, [this] { halt(); });  // the API stopping ends the loop
@@ -79,6 +86,7 @@ asio::awaitable<void> DeliveryLoop::run() {
   if (!subscriber.aborted() && !subscriber.end_reason().empty())
     spdlog::warn("webhook subscription {}: the endpoint ended the subscription: {}", id, subscriber.end_reason());
   subscriber_ = nullptr;
+  ctx_.phases = nullptr;  // `phases` ends with this frame
 }
 
 asio::awaitable<DeliveryLoop::Outcome> DeliveryLoop::deliver(const Delivery& delivery) {

@@ -37,6 +37,7 @@ class DeliveryLoop : public std::enable_shared_from_this<DeliveryLoop> {
     std::shared_ptr<MessageApi> api;  // kept alive while the loop runs
     const Entrypoint* entrypoint;     // the webhook entrypoint, inside api's definition
     webhook::SubscriptionConfig config;
+    std::shared_ptr<const SubscriptionInfo> subscription;  // what subscribe-phase policies see as #subscription
     // Called on the loop's thread when retries are exhausted (the dispatcher pauses the subscription).
     std::function<void(std::string reason)> on_exhausted;
   };

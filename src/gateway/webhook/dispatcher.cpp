@@ -98,7 +98,8 @@ void WebhookDispatcher::start_loop(const std::string& id, const Wanted& wanted) 
   running.updated_at = wanted.record.updated_at;
   if (auto config = parse_stored(wanted.record)) {
     const std::string url = config->callback_url;
-    DeliveryLoop::Setup setup{id, wanted.api, wanted.entrypoint, std::move(*config), nullptr};
+    DeliveryLoop::Setup setup{id, wanted.api, wanted.entrypoint, std::move(*config),
+                              subscription_info(wanted.record), nullptr};
     // Posted to the control thread, where the repository may be used; ignored once the dispatcher is gone.
     setup.on_exhausted = [this, alive = alive_, id](std::string reason) {
       boost::asio::post(control_, [this, alive, id, reason = std::move(reason)] {
