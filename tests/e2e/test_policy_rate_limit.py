@@ -139,3 +139,35 @@ def test_unreachable_redis_lets_requests_through_by_default(gantry, backend):
         r = c.get("/blocking")
     assert r.status_code == 429
     assert r.json()["message"] == "Rate limit blocked the query due to internal error"
+
+
+def test_async_mode_decides_locally_and_learns_from_redis(gantry, backend, slow):
+    """`async: true` on a shared store: requests are decided on the gateway's own estimate and never wait for
+    Redis; each hit is counted in Redis in the background, and Redis's answers bring in the other gateways' hits."""
+    a = backend("A")
+    api_id = f"async-{os.getpid()}-{int(time.time() * 1000)}"
+    api = limited_api(a.url(), rate_limit(4, unit="HOURS", **{"async": True}), api_id=api_id)
+    config = {"ratelimit.type": "redis", "ratelimit.uri": redis_url()}
+    gw1 = gantry([api], config=config)
+    gw2 = gantry([api], config=config)
+    with gw1.client() as c1, gw2.client() as c2:
+        first = [c1.get("/limited") for _ in range(4)]
+        assert [r.status_code for r in first] == [200] * 4
+        assert [r.headers["X-Rate-Limit-Remaining"] for r in first] == ["3", "2", "1", "0"]
+        # gw2 has not heard from Redis yet: its first request passes on its own estimate (the price of not
+        # waiting). Redis's answer to that hit says 5: from then on gw2 knows the limit is used up.
+        assert c2.get("/limited").status_code == 200
+        time.sleep(1.0 * slow)
+        late = c2.get("/limited")
+        assert late.status_code == 429, late.text
+        assert c1.get("/limited").status_code == 429  # gw1's own estimate already says 5
+
+
+def test_async_mode_keeps_limiting_while_redis_is_unreachable(gantry, backend):
+    """Without Redis, async mode still counts this gateway's hits (the synchronous mode falls back to passing)."""
+    a = backend("A")
+    from helpers.gateway import free_port
+    config = {"ratelimit.type": "redis", "ratelimit.uri": f"redis://127.0.0.1:{free_port()}"}
+    gw = gantry([limited_api(a.url(), rate_limit(2, unit="HOURS", **{"async": True}))], config=config)
+    with gw.client() as c:
+        assert [c.get("/limited").status_code for _ in range(3)] == [200, 200, 429]

@@ -3,6 +3,10 @@
 #include "core/el/diagnose.hpp"
 #include "core/json/object_reader.hpp"
 #include "policies/common/policy_factory.hpp"
+#include "policies/rate_limit/counter_estimates.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -110,9 +114,29 @@ Verdict Limiter::decide(PolicyContext& ctx, const Window& w, const std::optional
   return Verdict::respond;
 }
 
+namespace {
+
+// The store's answer corrects the estimate of the thread that counted the hit (the coroutine runs on it).
+boost::asio::awaitable<void> count_in_store(CounterStore& counters, std::string key, std::int64_t now_ms,
+                                            std::int64_t window_ms, std::size_t worker) {
+  auto value = co_await counters.increment(key, now_ms, window_ms, worker);
+  this_thread_estimates().answered(key, value);
+}
+
+}  // namespace
+
+Verdict Limiter::decide_on_estimate(PolicyContext& ctx, CounterStore& counters) const {
+  thread_local Window w;
+  prepare(ctx, w);
+  const CounterValue estimate = this_thread_estimates().hit(w.key, w.now_ms, w.window_ms);
+  boost::asio::co_spawn(ctx.ex.client.get_executor(),
+                        count_in_store(counters, w.key, w.now_ms, w.window_ms, ctx.ex.worker), boost::asio::detached);
+  return decide(ctx, w, estimate);
+}
+
 Verdict Limiter::on_request(PolicyContext& ctx) const {
   CounterStore* counters = ctx.services.counters;
-  if (counters && !counters->synchronous()) return Verdict::wait;
+  if (counters && !counters->synchronous()) return async ? decide_on_estimate(ctx, *counters) : Verdict::wait;
   thread_local Window w;  // its key's buffer is reused: no allocation per request once warm
   prepare(ctx, w);
   // Without a store (an API built outside a Deployer) the counters are unreachable: errorStrategy decides.

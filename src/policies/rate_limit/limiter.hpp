@@ -37,7 +37,7 @@ class Limiter final : public Policy {
  public:
   const LimiterKind* kind = nullptr;
   bool add_headers = true;
-  bool async = false;  // accepted; counting stays exact (see docs/design-notes.md)
+  bool async = false;  // on a shared store: decide on this thread's estimate, count in the background
   bool block_on_error = false;
   bool use_key_only = false;
   std::int64_t limit = 0;           // 0: dynamicLimit gives it per request
@@ -57,6 +57,7 @@ class Limiter final : public Policy {
   };
   bool prepare(PolicyContext& ctx, Window& w) const;
   Verdict decide(PolicyContext& ctx, const Window& w, const std::optional<CounterValue>& value) const;
+  Verdict decide_on_estimate(PolicyContext& ctx, CounterStore& counters) const;
 };
 
 // Parses the configuration of `kind` at `path`; null (with problems in `diag`) when invalid.
