@@ -184,3 +184,46 @@ def test_broker_outage_mid_stream_loses_nothing_at_least_once(gantry):
         produce(topic, [f"o{i}".encode() for i in range(50, 100)])
         got += [reader.next_event().data for _ in range(50)]  # the same stream, still open
     assert got == [f"o{i}" for i in range(100)]
+
+
+def test_request_attributes_choose_the_consumer_group_and_topics(gantry):
+    """gravitee.attribute.kafka.groupId and .topics, set in the request phase (assign-attributes), choose the
+    subscriber's consumer group and topics: a client that comes back in its group continues where the group's
+    committed position is, without any Last-Event-ID; another group starts from the beginning."""
+    topic, other = new_topic("grp"), new_topic("grp-other")
+    produce(topic, [b"g0", b"g1"])
+    produce(other, [b"from the other topic"])
+    # The test broker (librdkafka's mock cluster) gives a group's partitions to a new member only when the previous
+    # member's session has expired, even after that member closed (confluent-kafka's own consumer waits as long):
+    # a short session keeps the test quick.
+    api = kafka_api("grp", "/grp", [sse("AT_LEAST_ONCE")], consumer_topics=[topic],
+                    properties={"session.timeout.ms": "6000", "heartbeat.interval.ms": "500"})
+    api["flows"] = [{"name": "choose", "enabled": True, "selectors": [], "publish": [], "subscribe": [],
+                     "response": [], "request": [{
+                         "name": "attributes", "enabled": True, "policy": "policy-assign-attributes",
+                         "configuration": {"attributes": [
+                             {"name": "gravitee.attribute.kafka.groupId",
+                              "value": "{#request.headers['x-group'][0]}"},
+                             {"name": "gravitee.attribute.kafka.topics",
+                              "value": "{#request.headers['x-topics'] != null ? #request.headers['x-topics'][0] : '"
+                                       + topic + "'}"}]}}]}]
+    gw = gantry([api])
+    group = f"team-{topic}"
+    with client(gw) as c:
+        first = read_sse_with(c, "/grp", 2, {"x-group": group})
+        assert [e.data for e in first] == ["g0", "g1"]
+        # Delivered means written to the client's socket (docs/qos.md): the group committed both.
+        produce(topic, [b"g2", b"g3"])
+        again = read_sse_with(c, "/grp", 2, {"x-group": group})
+        assert [e.data for e in again] == ["g2", "g3"]  # the group's committed position, not the beginning
+        fresh = read_sse_with(c, "/grp", 1, {"x-group": group + "-b"})
+        assert [e.data for e in fresh] == ["g0"]
+        switched = read_sse_with(c, "/grp", 1, {"x-group": group + "-c", "x-topics": other})
+        assert [e.data for e in switched] == ["from the other topic"]
+
+
+def read_sse_with(c, path, count, headers):
+    with sse_stream(c, path, headers) as r:
+        assert r.status_code == 200
+        reader = SseReader(r)
+        return [reader.next_event() for _ in range(count)]

@@ -72,6 +72,9 @@ struct SubscribeRequest {
   std::string subscriber_id;   // a durable subscriber's stable id (webhook subscription); "" for a live client
   std::string api_id;          // for consumer group names, logs
   boost::asio::any_io_executor executor;  // the subscriber's io thread
+  // #context.attributes set by the request phase of the request that opened the stream (as text), for endpoint
+  // options chosen per subscriber: gravitee.attribute.kafka.groupId, gravitee.attribute.kafka.topics...
+  MessageFields attributes;
 };
 
 // Where a subscription delivers. Implemented by the engine (gateway/message/subscriber.hpp).

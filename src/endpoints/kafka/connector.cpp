@@ -143,11 +143,17 @@ std::unique_ptr<gantry::Subscription> KafkaConnector::subscribe(const SubscribeR
       spdlog::warn("kafka endpoint '{}': '{}' is not a Kafka message id; reading from the configured offset",
                    name_, request.resume_after);
   }
+  SubscriberChoice choice;
+  for (const auto& [name, value] : request.attributes) {
+    if (name == group_id_attribute) choice.group_id = value;
+    if (name == topics_attribute) choice.topics = split_topics(value);
+  }
   // Live clients that need no position of their own share one consumer per (API, topics).
-  const bool live = request.subscriber_id.empty() && !resume && request.limit == 0 &&
-                    (request.qos == Qos::none || request.qos == Qos::auto_) && config_->consumer.topic_pattern.empty();
-  if (live) return make_live_subscription(shared_, config_, request, sink);
-  return make_own_subscription(config_, request, std::move(resume), sink);
+  const bool live = request.subscriber_id.empty() && !resume && request.limit == 0 && choice.group_id.empty() &&
+                    (request.qos == Qos::none || request.qos == Qos::auto_) &&
+                    (config_->consumer.topic_pattern.empty() || !choice.topics.empty());
+  if (live) return make_live_subscription(shared_, config_, request, choice, sink);
+  return make_own_subscription(config_, request, choice, std::move(resume), sink);
 }
 
 }  // namespace gantry::kafka

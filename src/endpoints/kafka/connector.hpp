@@ -18,6 +18,7 @@ namespace gantry::kafka {
 // Attributes a policy (assign-attributes) sets on a published message, as Gravitee names them.
 inline constexpr std::string_view record_key_attribute = "gravitee.attribute.kafka.recordKey";
 inline constexpr std::string_view topics_attribute = "gravitee.attribute.kafka.topics";
+inline constexpr std::string_view group_id_attribute = "gravitee.attribute.kafka.groupId";
 // The header-based option for the record key (a client sets it; the http-post entrypoint forwards request headers
 // with requestHeadersToMessage): used when the attribute is absent, and not sent on as a Kafka header.
 inline constexpr std::string_view record_key_header = "X-Kafka-Record-Key";

@@ -78,11 +78,13 @@ class LiveSubscription final : public gantry::Subscription {
 
 std::unique_ptr<gantry::Subscription> make_live_subscription(SharedConsumers& shared,
                                                              std::shared_ptr<const EndpointConfig> config,
-                                                             const SubscribeRequest& request, MessageSink& sink) {
+                                                             const SubscribeRequest& request,
+                                                             const SubscriberChoice& choice, MessageSink& sink) {
   std::string error;
   bool started = false;
-  auto s = shared.subscribe(request.api_id, config, config->consumer.topics, request.executor, request.executor,
-                            1024, &error, &started);
+  const auto& wanted = choice.topics.empty() ? config->consumer.topics : choice.topics;
+  auto s = shared.subscribe(request.api_id, config, wanted, request.executor, request.executor, 1024, &error,
+                            &started);
   if (!s) {
     spdlog::error("kafka: API '{}': cannot start a consumer: {}", request.api_id, error);
     return nullptr;
@@ -91,7 +93,7 @@ std::unique_ptr<gantry::Subscription> make_live_subscription(SharedConsumers& sh
   // and the tests', evidence that they share it).
   if (started) {
     std::string topics;
-    for (const auto& t : config->consumer.topics) topics += (topics.empty() ? "" : ",") + t;
+    for (const auto& t : wanted) topics += (topics.empty() ? "" : ",") + t;
     spdlog::info("kafka: API '{}': shared consumer started for topics [{}] ({} shared consumers running)",
                  request.api_id, topics, shared.running());
   }

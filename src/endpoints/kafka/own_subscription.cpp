@@ -213,15 +213,20 @@ class OwnSubscription final : public gantry::Subscription {
 
 std::unique_ptr<gantry::Subscription> make_own_subscription(std::shared_ptr<const EndpointConfig> config,
                                                             const SubscribeRequest& request,
+                                                            const SubscriberChoice& choice,
                                                             std::optional<Position> resume, MessageSink& sink) {
-  // A position of its own in the broker (a consumer group, commits) for durable subscribers and the QoS levels
-  // that commit; a resuming or paging live client only needs the position its message id names.
+  // A position of its own in the broker (a consumer group, commits) for durable subscribers, the QoS levels
+  // that commit and a subscriber that names its group; a resuming or paging live client only needs the position
+  // its message id names.
   const bool grouped = !request.subscriber_id.empty() || request.qos == Qos::at_least_once ||
-                       request.qos == Qos::at_most_once;
+                       request.qos == Qos::at_most_once || !choice.group_id.empty();
   ConsumerOptions options;
-  if (grouped)
+  if (!choice.group_id.empty())
+    options.group_id = choice.group_id;
+  else if (grouped)
     options.group_id = "gantry-" + request.api_id + "-" +
                        (request.subscriber_id.empty() ? new_uuid() : request.subscriber_id);
+  options.topics = choice.topics;
   options.resume = resume;
   options.commit_delivered = grouped;
   auto state = std::make_shared<OwnState>(request.executor, sink, request, grouped,

@@ -16,12 +16,21 @@ namespace gantry::kafka {
 // A record as a message: content, Kafka headers, metadata (topic, partition, offset, key, timestamp) and `id`.
 gantry::MessagePtr to_message(const Record& record, std::string id);
 
+// What the subscriber's request attributes choose (gravitee.attribute.kafka.groupId / .topics); empty: the
+// endpoint's configuration decides.
+struct SubscriberChoice {
+  std::string group_id;
+  std::vector<std::string> topics;
+};
+
 std::unique_ptr<gantry::Subscription> make_live_subscription(SharedConsumers& shared,
                                                              std::shared_ptr<const EndpointConfig> config,
-                                                             const SubscribeRequest& request, MessageSink& sink);
+                                                             const SubscribeRequest& request,
+                                                             const SubscriberChoice& choice, MessageSink& sink);
 
 std::unique_ptr<gantry::Subscription> make_own_subscription(std::shared_ptr<const EndpointConfig> config,
                                                             const SubscribeRequest& request,
+                                                            const SubscriberChoice& choice,
                                                             std::optional<Position> resume, MessageSink& sink);
 
 }  // namespace gantry::kafka

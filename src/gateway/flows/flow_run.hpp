@@ -53,6 +53,7 @@ class FlowRun {
   const std::vector<const CompiledFlow*>& flows() const { return flows_; }
   const ExchangeElContext& el() const { return el_; }
   el::Map& attributes() { return attributes_; }
+  const el::Map& attributes() const { return attributes_; }
   const FlowChain& chain() const { return chain_; }
 
  private:

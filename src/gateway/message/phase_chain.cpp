@@ -52,6 +52,13 @@ MessagePhaseRun::~MessagePhaseRun() {
   if (flow_run_ && ex_ && ex_->flows == &*flow_run_) ex_->flows = nullptr;
 }
 
+MessageFields MessagePhaseRun::context_attributes() const {
+  MessageFields out;
+  const el::Map& attributes = flow_run_ ? flow_run_->attributes() : own_attributes_;
+  for (const auto& [name, value] : attributes) out.emplace_back(name, el::to_string(value));
+  return out;
+}
+
 bool MessagePhaseRun::open_without_request(std::string& error) {
   const FlowChain* flows = chain_.flows();
   if (!flows) return true;

@@ -53,6 +53,9 @@ class MessagePhaseRun {
   // cannot be evaluated.
   bool open_without_request(std::string& error);
 
+  // #context.attributes as text (after the request phase), for the endpoint subscription.
+  MessageFields context_attributes() const;
+
   bool has_publish() const { return !publish_.empty(); }
   bool has_subscribe() const { return !subscribe_.empty(); }
   MessageOutcome publish(MessagePtr message) { return publish_.run(std::move(message), *el_, attributes()); }

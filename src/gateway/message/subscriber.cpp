@@ -38,6 +38,7 @@ bool Subscriber::open(std::string resume_after, std::uint64_t limit, std::string
   request.resume_after = std::move(resume_after);
   request.limit = limit;
   request.subscriber_id = std::move(durable_id);
+  if (ctx_.phases) request.attributes = ctx_.phases->context_attributes();
   request.api_id = ctx_.api.id;
   request.executor = executor_;
   subscription_ = ctx_.endpoint.subscribe(request, *this);
