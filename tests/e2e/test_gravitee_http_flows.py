@@ -130,9 +130,6 @@ def test_flow_condition_is_evaluated_once_even_if_the_flow_removes_what_it_teste
 
 # -- http/flows/api-condition-after-async-policy.json: conditions see what earlier flows did ------------------------
 
-@pytest.mark.xfail(strict=True, reason="gap: every flow's condition is evaluated when the flows are selected, "
-                   "before any flow runs; Gravitee evaluates a flow's condition when its turn comes, so it sees the "
-                   "attributes earlier flows set")
 @pytest.mark.parametrize("path, next_flow_ran", [
     ("/async", False),          # a latency step, then the marker: the next flow's "marker == null" is false
     ("/async-matching", True),  # same, but the next flow wants "marker == 'done'"
@@ -174,9 +171,6 @@ BEST_MATCH_EQUALS = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason="gap: best-match ranks flows by segment count first; Gravitee compares "
-                   "segment by segment, a literal segment beating a path parameter at the first difference, so "
-                   "/books/9999/chapters beats /books/:bookId/chapters/:chapterId for /books/9999/chapters/random")
 def test_best_match_prefers_a_literal_segment_over_a_longer_pattern_with_a_parameter(gantry, scripted):
     gw = gantry([definition("http/bestmatch/api.json", backend=scripted.origin)])
     _, received = call(gw, scripted, "/test/books/9999/chapters/random")

@@ -51,10 +51,12 @@ CompiledFlow compile_flow(const Flow& flow, const std::string& key) {
   for (const auto& selector : flow.selectors) {
     if (const auto* http = std::get_if<HttpSelector>(&selector)) {
       out.path.emplace(http->path);
+      out.path_text = http->path;
       out.path_operator = http->path_operator;
       out.methods = http->methods;
     } else if (const auto* channel = std::get_if<ChannelSelector>(&selector)) {
       out.channel = *channel;
+      out.channel_path.emplace(channel->channel);
     } else if (const auto* condition = std::get_if<ConditionSelector>(&selector)) {
       out.condition = condition_of(condition->condition);
     }
@@ -87,12 +89,13 @@ bool plan_applies(const Plan& plan) {
          plan.status != "STAGING";
 }
 
-bool channel_matches(const ChannelSelector& s, const FlowRequest& r) {
+std::string_view channel_of(const FlowRequest& r) { return r.channel.empty() ? "/" : r.channel; }
+
+// Channels match like http paths: segment by segment, ":name" segments as parameters.
+bool channel_matches(const CompiledFlow& flow, const FlowRequest& r) {
   if (r.operation.empty()) return false;  // a proxy request has no channel
-  const std::string_view channel = r.channel.empty() ? "/" : r.channel;
-  const bool path_ok = s.channel_operator == PathOperator::equals ? channel == s.channel
-                                                                   : channel.starts_with(s.channel);
-  if (!path_ok) return false;
+  const ChannelSelector& s = *flow.channel;
+  if (!flow.channel_path->match(channel_of(r), s.channel_operator, nullptr)) return false;
   // The flow applies when the entrypoint performs one of the selector's operations (a websocket does both).
   if (!s.operations.empty() && std::none_of(s.operations.begin(), s.operations.end(), [&](const std::string& op) {
         return r.operation.find(op) != std::string_view::npos;
@@ -102,30 +105,56 @@ bool channel_matches(const ChannelSelector& s, const FlowRequest& r) {
          std::find(s.entrypoints.begin(), s.entrypoints.end(), r.entrypoint) != s.entrypoints.end();
 }
 
-// Of the flows that match, the one whose path is the most specific (Gravitee's best-match).
-const CompiledFlow* best_of(const std::vector<const CompiledFlow*>& candidates) {
+// Splits on every '/', keeping empty parts ("/a/" -> "", "a", ""), as Gravitee's best-match does.
+void split_keeping_empty(std::string_view path, std::vector<std::string_view>& out) {
+  out.clear();
+  std::size_t start = 0;
+  for (;;) {
+    const auto slash = path.find('/', start);
+    out.push_back(path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
+    if (slash == std::string_view::npos) return;
+    start = slash + 1;
+  }
+}
+
+// Of the flows that match, Gravitee's best match: each part of a flow's path scores 2 when it equals the
+// request's part there (or the request has no part there), 1 for a ":param" part, 0 otherwise; flows are
+// compared part by part from the left, and the first difference decides (a longer path that ties wins).
+// `message`: message APIs rank by the channel selector, proxies by the http selector.
+const CompiledFlow* best_of(const std::vector<const CompiledFlow*>& candidates, std::string_view request_path,
+                            bool message) {
+  std::vector<std::string_view> request_parts, parts;
+  split_keeping_empty(request_path, request_parts);
   const CompiledFlow* best = nullptr;
-  auto rank = [](const CompiledFlow* f) {
-    if (!f->path) return std::tuple<std::size_t, std::size_t, int>{0, 0, 0};
-    return std::tuple<std::size_t, std::size_t, int>{f->path->segments(), f->path->literal_segments(),
-                                                     f->path_operator == PathOperator::equals ? 1 : 0};
-  };
-  for (const auto* f : candidates)
-    if (!best || rank(f) > rank(best)) best = f;
-  return best;
+  std::vector<int> best_scores, scores;
+  for (const auto* flow : candidates) {
+    const bool has_path = message ? flow->channel.has_value() : flow->path.has_value();
+    if (!has_path) continue;
+    split_keeping_empty(message ? std::string_view(flow->channel->channel) : std::string_view(flow->path_text), parts);
+    scores.clear();
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      if (i >= request_parts.size() || parts[i] == request_parts[i]) scores.push_back(2);
+      else if (parts[i].starts_with(':')) scores.push_back(1);
+      else scores.push_back(0);
+      if (!best || i == best_scores.size() || scores[i] > best_scores[i]) best = flow;  // longer, or better here
+      else if (scores[i] < best_scores[i]) break;                                      // worse at the first difference
+      if (best == flow) best_scores = scores;
+    }
+  }
+  return best ? best : candidates.front();  // no candidate has a path: the first one
 }
 
 }  // namespace
 
 bool flow_matches(const CompiledFlow& flow, const FlowRequest& request, el::Map* params) {
-  if (flow.channel && !channel_matches(*flow.channel, request)) return false;
+  if (flow.channel && !channel_matches(flow, request)) return false;
   if (flow.path) {
     if (!flow.methods.empty() &&
         std::find(flow.methods.begin(), flow.methods.end(), request.method) == flow.methods.end())
       return false;
     if (!flow.path->match(request.path, flow.path_operator, nullptr)) return false;
   }
-  if (flow.condition && request.el) {
+  if (flow.condition && request.el && !request.defer_conditions) {
     auto result = flow.condition->evaluate(*request.el);
     if (!result.ok()) {
       spdlog::debug("flow '{}': condition not evaluated ({}); the flow is skipped", flow.name, result.error);
@@ -157,10 +186,14 @@ void FlowChain::select(const FlowRequest& request, std::vector<const CompiledFlo
     if (mode_ == FlowMode::best_match && out.size() - first > 1) {
       const std::vector<const CompiledFlow*> candidates(out.begin() + first, out.end());
       out.resize(first);
-      out.push_back(best_of(candidates));
+      const bool message = !request.operation.empty();
+      out.push_back(best_of(candidates, message ? channel_of(request) : request.path, message));
     }
-    for (std::size_t i = first; i < out.size(); ++i)
+    for (std::size_t i = first; i < out.size(); ++i) {
       if (out[i]->path) out[i]->path->match(request.path, out[i]->path_operator, &params);
+      if (out[i]->channel_path)
+        out[i]->channel_path->match(channel_of(request), out[i]->channel->channel_operator, &params);
+    }
   }
 }
 

@@ -27,9 +27,11 @@ struct CompiledStep {
 struct CompiledFlow {
   std::string name;
   std::optional<PathPattern> path;   // http selector
+  std::string path_text;             // its path as written, for best-match
   PathOperator path_operator = PathOperator::starts_with;
   std::vector<std::string> methods;  // upper case; empty = any
   std::optional<ChannelSelector> channel;
+  std::optional<PathPattern> channel_path;  // the channel selector's channel, ":name" segments as parameters
   el::ExpressionPtr condition;       // condition selector
   std::vector<CompiledStep> request, response, publish, subscribe;
   // Whether running this flow needs the whole request / response body: a request or response step whose policy
@@ -47,6 +49,8 @@ struct FlowRequest {
   // entrypoint performs ("PUBLISH", "SUBSCRIBE" or both: "PUBLISH,SUBSCRIBE" for a websocket) and the entrypoint
   // type; empty on proxies, where a flow with a channel selector never matches.
   std::string_view channel, operation, entrypoint;
+  // Leave the flows' `condition` selectors out: the caller evaluates each when the flow's turn comes.
+  bool defer_conditions = false;
 };
 
 class FlowChain {
@@ -58,6 +62,9 @@ class FlowChain {
   void select(const FlowRequest& request, std::vector<const CompiledFlow*>& out, el::Map& params) const;
 
   bool match_required() const { return match_required_; }
+  // Default mode evaluates a flow's condition when its turn comes in the request phase (it sees what earlier flows
+  // did, as in Gravitee); best-match needs every condition to choose among the candidates.
+  bool defers_conditions() const { return mode_ != FlowMode::best_match; }
   const el::Map& properties() const { return properties_; }
   const PolicyServices& services() const { return services_; }
 

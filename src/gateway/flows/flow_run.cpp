@@ -26,7 +26,7 @@ FlowRun::FlowRun(const FlowChain& chain, Exchange& ex, MessageSelection message)
 asio::awaitable<bool> FlowRun::request_phase() {
   const auto& req = ex_.parser.get();
   FlowRequest request{req.method_string(), ex_.remaining_path.empty() ? std::string_view("/") : ex_.remaining_path,
-                      &el_, message_.channel, message_.operations, message_.entrypoint};
+                      &el_, message_.channel, message_.operations, message_.entrypoint, chain_.defers_conditions()};
   chain_.select(request, flows_, path_params_);
   if (flows_.empty() && chain_.match_required()) {
     // A named value, not a temporary: GCC 12 destroys temporaries inside co_await expressions twice.
@@ -95,8 +95,24 @@ bool FlowRun::retry_wanted(const http::fields& headers, unsigned status) {
   return el::is_true(r.value);
 }
 
+bool FlowRun::condition_holds(const CompiledFlow& flow) {
+  auto r = flow.condition->evaluate(el_);
+  if (!r.ok()) {
+    spdlog::debug("flow '{}': condition not evaluated ({}); the flow is skipped", flow.name, r.error);
+    return false;
+  }
+  return el::is_true(r.value);
+}
+
 asio::awaitable<Verdict> FlowRun::run_steps(const std::vector<CompiledStep> CompiledFlow::*phase, bool response) {
-  for (const auto* flow : flows_) {
+  // Deferred flow conditions are decided in the request phase, each just before its flow runs; a flow whose
+  // condition is false leaves the list for the later phases too.
+  const bool decide_conditions = !response && chain_.defers_conditions();
+  std::size_t kept = 0;
+  for (std::size_t f = 0; f < flows_.size(); ++f) {
+    const CompiledFlow* flow = flows_[f];
+    if (decide_conditions && flow->condition && !condition_holds(*flow)) continue;
+    flows_[kept++] = flow;
     for (const auto& step : flow->*phase) {
       if (step.condition) {
         auto r = step.condition->evaluate(el_);
@@ -113,10 +129,14 @@ asio::awaitable<Verdict> FlowRun::run_steps(const std::vector<CompiledStep> Comp
         if (response) v = co_await step.policy->on_response_async(ctx_);
         else v = co_await step.policy->on_request_async(ctx_);
       }
-      if (v == Verdict::respond) co_return v;
+      if (v == Verdict::respond) {
+        if (decide_conditions) flows_.resize(kept);  // the flows after this one never ran
+        co_return v;
+      }
       if (response) el_.set_response(ctx_.response, *ctx_.response_status);
     }
   }
+  if (decide_conditions) flows_.resize(kept);
   co_return Verdict::next;
 }
 

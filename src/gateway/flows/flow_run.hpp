@@ -57,6 +57,7 @@ class FlowRun {
   const FlowChain& chain() const { return chain_; }
 
  private:
+  bool condition_holds(const CompiledFlow& flow);
   boost::asio::awaitable<Verdict> run_steps(const std::vector<CompiledStep> CompiledFlow::*phase, bool response);
 
   const FlowChain& chain_;

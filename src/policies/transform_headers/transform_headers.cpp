@@ -9,8 +9,28 @@
 
 namespace gantry {
 
+// Every value is rendered before any header changes, so that a value may read a header the step removes or
+// replaces (renaming x-a to x-b: add x-b from #...headers['x-a'], remove x-a). Appended values come first.
+bool TransformHeaders::render(const el::Context& ctx, std::vector<std::string>& values, std::string& error) const {
+  values.clear();
+  values.reserve(append.size() + set.size());
+  for (const auto* list : {&append, &set}) {
+    for (const auto& h : *list) {
+      auto r = h.value->render(ctx);
+      if (!r.ok()) {
+        error = "header '" + h.name + "': " + r.error;
+        return false;
+      }
+      values.push_back(r.value.as_string());
+    }
+  }
+  return true;
+}
+
 template <class Fields>
 bool TransformHeaders::apply(Fields& fields, const el::Context& ctx, std::string& error) const {
+  std::vector<std::string> values;
+  if (!render(ctx, values, error)) return false;
   for (const auto& name : remove) fields.erase(name);
   if (!whitelist.empty()) {
     std::vector<std::string> drop;
@@ -21,17 +41,8 @@ bool TransformHeaders::apply(Fields& fields, const el::Context& ctx, std::string
     }
     for (const auto& name : drop) fields.erase(name);
   }
-  for (const auto* list : {&append, &set}) {
-    for (const auto& h : *list) {
-      auto r = h.value->render(ctx);
-      if (!r.ok()) {
-        error = "header '" + h.name + "': " + r.error;
-        return false;
-      }
-      if (list == &append) fields.insert(h.name, r.value.as_string());
-      else fields.set(h.name, r.value.as_string());
-    }
-  }
+  for (std::size_t i = 0; i < append.size(); ++i) fields.insert(append[i].name, std::move(values[i]));
+  for (std::size_t i = 0; i < set.size(); ++i) fields.set(set[i].name, std::move(values[append.size() + i]));
   return true;
 }
 
@@ -79,6 +90,8 @@ PluginConfigPtr parse(const boost::json::value& configuration, const std::string
 }  // namespace
 
 bool TransformHeaders::apply(MessageFields& headers, const el::Context& ctx, std::string& error) const {
+  std::vector<std::string> values;
+  if (!render(ctx, values, error)) return false;
   auto named = [](std::string_view name) {
     return [name](const auto& field) { return boost::beast::iequals(field.first, name); };
   };
@@ -89,18 +102,8 @@ bool TransformHeaders::apply(MessageFields& headers, const el::Context& ctx, std
         if (boost::beast::iequals(w, field.first)) return false;
       return true;
     });
-  for (const auto* list : {&append, &set}) {
-    for (const auto& h : *list) {
-      // Rendered before the change, so that a value may read the header it replaces.
-      auto r = h.value->render(ctx);
-      if (!r.ok()) {
-        error = "header '" + h.name + "': " + r.error;
-        return false;
-      }
-      if (list == &set) std::erase_if(headers, named(h.name));
-      headers.emplace_back(h.name, r.value.as_string());
-    }
-  }
+  for (std::size_t i = 0; i < append.size(); ++i) headers.emplace_back(append[i].name, std::move(values[i]));
+  for (std::size_t i = 0; i < set.size(); ++i) set_field(headers, set[i].name, std::move(values[append.size() + i]));
   return true;
 }
 

@@ -31,6 +31,9 @@ class TransformHeaders final : public Policy {
   // The same on a message's headers (publish and subscribe phases).
   bool apply(MessageFields& headers, const el::Context& ctx, std::string& error) const;
   MessageVerdict on_message(MessagePolicyContext& ctx) const override;
+
+ private:
+  bool render(const el::Context& ctx, std::vector<std::string>& values, std::string& error) const;
 };
 
 std::unique_ptr<PolicyFactory> make_transform_headers_factory();
