@@ -43,7 +43,8 @@ TEST(ContentPolicies, RegisteredWithTheirPhases) {
   Registry r;
   register_builtins(r);
   for (auto name : {"policy-assign-content", "assign-content", "json-xml", "json-to-xml", "xml-json", "xml-to-json"})
-    EXPECT_EQ(r.policy(name)->phases(), unsigned(phase_request | phase_response)) << name;
+    EXPECT_EQ(r.policy(name)->phases(), unsigned(phase_request | phase_response | phase_publish | phase_subscribe))
+        << name;
   EXPECT_EQ(r.policy("url-rewriting")->phases(), unsigned(phase_response));
   EXPECT_EQ(r.policy("retry")->phases(), unsigned(phase_request));
   EXPECT_EQ(r.policy("cache")->phases(), unsigned(phase_request));
