@@ -17,20 +17,22 @@ const ErrorInfo& describe(GatewayErrc e) {
   static const ErrorInfo body_too_large{413, "REQUEST_BODY_TOO_LARGE", "", "Request body too large"};
   static const ErrorInfo headers_too_large{431, "REQUEST_HEADERS_TOO_LARGE", "", "Request header fields too large"};
   static const ErrorInfo no_endpoint{503, "NO_ENDPOINT_FOUND", "", "No endpoint available"};
-  static const ErrorInfo refused{502, "UPSTREAM_CONNECTION_REFUSED", "GATEWAY_CLIENT_CONNECTION_ERROR",
+  static const ErrorInfo refused{502, "GATEWAY_CLIENT_CONNECTION_REFUSED", "GATEWAY_CLIENT_CONNECTION_ERROR",
                                  "The upstream refused the connection"};
-  static const ErrorInfo dns{502, "UPSTREAM_DNS_FAILURE", "GATEWAY_CLIENT_CONNECTION_ERROR",
+  static const ErrorInfo dns{502, "GATEWAY_CLIENT_DNS_RESOLUTION_ERROR", "GATEWAY_CLIENT_CONNECTION_ERROR",
                              "Unable to resolve the upstream host"};
-  static const ErrorInfo tls{502, "UPSTREAM_TLS_FAILURE", "GATEWAY_CLIENT_CONNECTION_ERROR",
+  static const ErrorInfo tls{502, "GATEWAY_CLIENT_TLS_HANDSHAKE_ERROR", "GATEWAY_CLIENT_CONNECTION_ERROR",
                              "TLS handshake with the upstream failed"};
-  static const ErrorInfo closed{502, "UPSTREAM_CONNECTION_CLOSED", "GATEWAY_CLIENT_CONNECTION_ERROR",
+  static const ErrorInfo closed{502, "GATEWAY_CLIENT_CONNECTION_CLOSED", "GATEWAY_CLIENT_CONNECTION_ERROR",
                                 "The upstream closed the connection unexpectedly"};
-  static const ErrorInfo reset{502, "UPSTREAM_CONNECTION_RESET", "GATEWAY_CLIENT_CONNECTION_ERROR",
+  static const ErrorInfo reset{502, "GATEWAY_CLIENT_CONNECTION_RESET", "GATEWAY_CLIENT_CONNECTION_ERROR",
                                "The upstream reset the connection"};
   static const ErrorInfo upstream{502, "GATEWAY_CLIENT_CONNECTION_ERROR", "", "Bad gateway"};
-  static const ErrorInfo connect_timeout{504, "UPSTREAM_CONNECT_TIMEOUT", "REQUEST_TIMEOUT",
+  static const ErrorInfo connect_timeout{504, "GATEWAY_CLIENT_CONNECT_TIMEOUT", "REQUEST_TIMEOUT",
                                          "Timed out while establishing a connection to the upstream"};
-  static const ErrorInfo timeout{504, "REQUEST_TIMEOUT", "", "Request timeout"};
+  static const ErrorInfo timeout{504, "GATEWAY_CLIENT_READ_TIMEOUT", "REQUEST_TIMEOUT", "Request timeout"};
+  static const ErrorInfo pool_exhausted{503, "GATEWAY_CLIENT_CONNECTION_POOL_EXHAUSTED", "",
+                                        "The connection pool to the upstream is exhausted"};
   static const ErrorInfo internal{500, "GATEWAY_INTERNAL_ERROR", "", "Internal Server Error"};
   static const ErrorInfo no_entrypoint{404, "NO_ENTRYPOINT_FOUND", "", "No entrypoint matches the incoming request"};
   static const ErrorInfo unsupported_accept{400, "UNSUPPORTED_ACCEPT_HEADER", "", "Unsupported accept header"};
@@ -55,6 +57,7 @@ const ErrorInfo& describe(GatewayErrc e) {
     case GatewayErrc::upstream_error: return upstream;
     case GatewayErrc::upstream_connect_timeout: return connect_timeout;
     case GatewayErrc::upstream_timeout: return timeout;
+    case GatewayErrc::upstream_pool_exhausted: return pool_exhausted;
     case GatewayErrc::no_entrypoint: return no_entrypoint;
     case GatewayErrc::unsupported_accept: return unsupported_accept;
     case GatewayErrc::endpoint_unavailable: return endpoint_unavailable;

@@ -24,6 +24,7 @@ enum class GatewayErrc {
   upstream_error,            // 502 any other connection failure
   upstream_connect_timeout,  // 504
   upstream_timeout,          // 504 no (complete) response within readTimeout / slowCallDuration
+  upstream_pool_exhausted,   // 503 the connection pool and its wait queue are full: load shed, never sent
   internal_error,            // 500
   // Message APIs
   no_entrypoint,             // 404 no entrypoint of the API accepts this request (method, Accept, Upgrade)

@@ -244,7 +244,7 @@ def test_template_is_chosen_by_accepted_media_type(gantry, accept, want):
 def test_fine_key_template_wins_over_parent_key(gantry):
     gw = gantry([dead_api({
         "GATEWAY_CLIENT_CONNECTION_ERROR": {"*/*": template("parent", "text/plain")},
-        "UPSTREAM_CONNECTION_REFUSED": {"*/*": template("refused", "text/plain", status=502)},
+        "GATEWAY_CLIENT_CONNECTION_REFUSED": {"*/*": template("refused", "text/plain", status=502)},
     })])
     r = exchange(gw, "/d/x")
     assert (r.status, r.body) == (502, b"refused"), r

@@ -11,12 +11,14 @@ TEST(ErrorsTest, BackendFailuresMapToGraviteeKeysAndStatuses) {
   namespace error = boost::asio::error;
   EXPECT_EQ(classify_upstream_error(error::connection_refused, true), GatewayErrc::upstream_refused);
   EXPECT_EQ(describe(GatewayErrc::upstream_refused).status, 502u);
-  EXPECT_EQ(describe(GatewayErrc::upstream_refused).key, "UPSTREAM_CONNECTION_REFUSED");
+  EXPECT_EQ(describe(GatewayErrc::upstream_refused).key, "GATEWAY_CLIENT_CONNECTION_REFUSED");
   EXPECT_EQ(describe(GatewayErrc::upstream_refused).parent_key, "GATEWAY_CLIENT_CONNECTION_ERROR");
   EXPECT_EQ(classify_upstream_error(boost::beast::error::timeout, true), GatewayErrc::upstream_connect_timeout);
   EXPECT_EQ(classify_upstream_error(boost::beast::error::timeout, false), GatewayErrc::upstream_timeout);
   EXPECT_EQ(describe(GatewayErrc::upstream_timeout).status, 504u);
-  EXPECT_EQ(describe(GatewayErrc::upstream_timeout).key, "REQUEST_TIMEOUT");
+  EXPECT_EQ(describe(GatewayErrc::upstream_timeout).key, "GATEWAY_CLIENT_READ_TIMEOUT");
+  EXPECT_EQ(describe(GatewayErrc::upstream_timeout).parent_key, "REQUEST_TIMEOUT");
+  EXPECT_EQ(describe(GatewayErrc::upstream_pool_exhausted).status, 503u);
   EXPECT_EQ(classify_upstream_error(error::host_not_found, true), GatewayErrc::upstream_dns_failure);
   EXPECT_EQ(classify_upstream_error(error::eof, false), GatewayErrc::upstream_connection_closed);
   EXPECT_EQ(classify_upstream_error(make_error_code(GatewayErrc::no_endpoint_available), false),

@@ -102,7 +102,7 @@ asio::awaitable<std::pair<error_code, UpstreamConnectionPtr>> UpstreamPool::acqu
     // maxWaitQueueSize: beyond it a request fails at once instead of queueing (Gravitee's pool-too-busy case).
     const auto max_waiting = config_.http.max_wait_queue_size;
     if (max_waiting >= 0 && waiters_.size() >= static_cast<std::size_t>(max_waiting))
-      co_return std::pair{make_error_code(GatewayErrc::upstream_error), nullptr};
+      co_return std::pair{make_error_code(GatewayErrc::upstream_pool_exhausted), nullptr};
     asio::steady_timer timer(co_await asio::this_coro::executor, deadline);
     waiters_.push_back(&timer);
     auto [ec] = co_await timer.async_wait(use_tuple);
