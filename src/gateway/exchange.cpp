@@ -2,6 +2,7 @@
 
 #include "core/definition/model.hpp"
 #include "gateway/flows/flow_run.hpp"
+#include "gateway/response_template_body.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -72,7 +73,9 @@ asio::awaitable<void> write_error(Exchange& ex, GatewayErrc error, std::string_v
   if (const ResponseTemplate* t = find_response_template(ex.api, info.key, info.parent_key, req[http::field::accept])) {
     res.result(t->status ? t->status : info.status);
     for (const auto& [name, value] : t->headers) res.set(name, value);
-    res.body() = t->body;
+    // Backend connection failures carry no message of their own in Gravitee, only a cause.
+    const bool backend_failure = info.key.starts_with("GATEWAY_CLIENT_");
+    res.body() = render_template_body(*t, {info.key, info.status, backend_failure ? "" : message, message});
   } else {
     res.result(info.status);
     res.set(http::field::content_type, "application/json");

@@ -1,5 +1,6 @@
 // The smaller top-level sections: properties, resources, failover, flow execution and response templates.
 #include "core/definition/parse_context.hpp"
+#include "core/el/diagnose.hpp"
 
 #include <boost/json.hpp>
 
@@ -50,6 +51,8 @@ ResponseTemplate parse_template(const boost::json::value& v, const std::string& 
         out.headers.emplace(std::string(name), std::move(*s));
   }
   r.read("body", out.body);
+  // An EL template (#error...) when it has `{#`: its syntax is checked here, as every EL of the definition.
+  if (out.body.find("{#") != std::string::npos) el::compile_template(out.body, r.path_of("body"), ctx.diag);
   r.read("propagateErrorKeyToLogs", out.propagate_error_key_to_logs);
   return out;
 }

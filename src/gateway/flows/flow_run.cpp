@@ -1,6 +1,7 @@
 #include "gateway/flows/flow_run.hpp"
 
 #include "core/definition/model.hpp"
+#include "gateway/response_template_body.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -149,7 +150,7 @@ asio::awaitable<void> write_direct_response(Exchange& ex, const DirectResponse& 
   if (t) {
     res.result(t->status ? t->status : direct.status);
     for (const auto& [name, value] : t->headers) res.set(name, value);
-    res.body() = t->body;
+    res.body() = render_template_body(*t, {direct.key, direct.status, direct.message, direct.message});
   } else {
     res.result(direct.status);
     for (const auto& [name, value] : direct.headers) res.set(name, value);
