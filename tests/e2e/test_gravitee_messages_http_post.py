@@ -55,9 +55,6 @@ def test_kafka_record_carries_body_and_request_headers(gantry):
     assert header(record, "X-Test-Header") == b"header-value"
 
 
-@pytest.mark.xfail(strict=True, reason="gap: an attribute set in the request phase (assign-attributes, "
-                                       "gravitee.attribute.kafka.topics) does not reach the endpoint's producer; "
-                                       "only message attributes do")
 def test_kafka_topics_from_request_attribute(gantry):
     a, b = kafka.new_topic("hpa"), kafka.new_topic("hpb")
     gw = gantry([definition("messages/http-post/http-post-entrypoint-kafka-endpoint-override-topic.json",
@@ -70,9 +67,6 @@ def test_kafka_topics_from_request_attribute(gantry):
         assert header(record, "X-Test-Header") == b"header-value"
 
 
-@pytest.mark.xfail(strict=True, reason="gap: a flow selector '/:newTopic' with STARTS_WITH does not match a "
-                                       "request on the listener's own path ('/test', relative path '/'); "
-                                       "Gravitee's does, so its publish-phase assign-attributes runs")
 def test_kafka_message_attribute_overrides_the_request_one(gantry):
     request_level, a, b = kafka.new_topic("hpr"), kafka.new_topic("hpm"), kafka.new_topic("hpn")
     gw = gantry([definition("messages/http-post/http-post-entrypoint-kafka-endpoint-override-topic.json",
@@ -150,8 +144,6 @@ def test_mqtt5_retained_message_reaches_later_subscribers(gantry):
     cleanup.close()
 
 
-@pytest.mark.xfail(strict=True, reason="gap: an attribute set in the request phase (assign-attributes, "
-                                       "gravitee.attribute.mqtt5.topic) does not reach the endpoint's producer")
 def test_mqtt5_topic_from_attribute(gantry):
     host, port = broker_address()
     prefix = unique_prefix()

@@ -84,10 +84,7 @@ def test_published_frames_come_back_to_the_same_socket(gantry, slow):
 
 
 @pytest.mark.parametrize("name,path", [
-    pytest.param("messages/mqtt5/mqtt5-endpoint-publish.json", "/test-publish", marks=pytest.mark.xfail(
-        strict=True, reason="gap: a websocket entrypoint whose subscriber is enabled by default, over an endpoint "
-                            "whose consumer is disabled, refuses the upgrade with 503 ENDPOINT_UNAVAILABLE; "
-                            "Gravitee accepts it and publishes the frames")),
+    ("messages/mqtt5/mqtt5-endpoint-publish.json", "/test-publish"),
     # No Gravitee test deploys this one; it is the same scenario with the subscriber disabled explicitly.
     ("messages/websocket/websocket-entrypoint-mqtt5-endpoint-publisher.json", "/test"),
 ])

@@ -30,13 +30,13 @@ def test_json_pages_with_cursor(gantry):
             body = r.json()
             ids = [item["id"] for item in body["items"]]
             seen += ids
-            if not ids:
-                assert "nextCursor" not in body["pagination"]
+            if not ids:  # an empty page gives the cursor back, as Gravitee's does
+                assert body["pagination"]["nextCursor"] == cursor
                 break
             assert body["pagination"]["nextCursor"] == ids[-1]
             if cursor:
                 assert body["pagination"]["cursor"] == cursor
-            assert [item["content"] for item in body["items"]] == [f"mock message {i}" for i in ids]
+            assert [item["content"] for item in body["items"]] == ["mock message"] * len(ids)
             cursor = body["pagination"]["nextCursor"]
         assert seen == [str(i) for i in range(10)]
 
@@ -62,7 +62,7 @@ def test_xml_and_headers_metadata_in_payload(gantry):
         root = ET.fromstring(r.text)
         items = root.findall("./items/item")
         assert [i.findtext("id") for i in items] == ["0", "1", "2"]
-        assert items[0].findtext("content") == "mock message 0"
+        assert items[0].findtext("content") == "mock message"
         assert items[0].findtext("headers/h1") == "hv"
         assert items[0].findtext("metadata/m1") == "mv"
         assert root.findtext("pagination/nextCursor") == "2"
@@ -74,7 +74,7 @@ def test_xml_and_headers_metadata_in_payload(gantry):
 
 def test_text_is_the_default(gantry):
     gw = gantry([message_api("t", "/t", [get_ep(count=2)], interval=1, count=2)])
-    expected = "items=(id=0, content=mock message 0), (id=1, content=mock message 1)\npagination=(nextCursor=1)"
+    expected = "items=(id=0, content=mock message), (id=1, content=mock message)\npagination=(nextCursor=1)"
     with client(gw) as c:
         no_accept = c.build_request("GET", "/t")
         del no_accept.headers["accept"]  # httpx sends */* unless told otherwise

@@ -59,7 +59,7 @@ def test_latency_on_subscribe_shifts_every_message(gantry):
                     continue  # the retry block
                 first = first or time.monotonic()
                 got.append(ev.data)
-    assert got == [f"mock message {i}" for i in range(3)]  # delayed, none lost, in order
+    assert got == ["mock message"] * 3  # delayed, none lost
     assert first - opened >= 0.4 - 0.05, first - opened
 
 
@@ -87,7 +87,7 @@ def test_json_to_xml_and_assign_content_on_subscribed_messages(gantry):
     with client(gw) as c:
         got = events_of(c, "/body-sub")
     assert [e.data for e in got] == [
-        f"<msg><greeting>mock message {i}</greeting></msg><!-- application/xml;charset=UTF-8 -->" for i in range(2)]
+        "<msg><greeting>mock message</greeting></msg><!-- application/xml;charset=UTF-8 -->"] * 2
 
 
 def test_xml_to_json_on_subscribed_messages_and_its_failure(gantry):
@@ -99,7 +99,7 @@ def test_xml_to_json_on_subscribed_messages_and_its_failure(gantry):
     gw = gantry([good, bad])
     with client(gw) as c:
         got = events_of(c, "/xml-sub")
-        assert [e.data for e in got] == ['{"a":{"b":1,"c":"mock message 0"}}']
+        assert [e.data for e in got] == ['{"a":{"b":1,"c":"mock message"}}']
         # A message the policy cannot transform ends the stream with an error event; nothing untransformed leaks.
         got = events_of(c, "/xml-bad")
         assert [e.event for e in got] == ["error"], got

@@ -117,7 +117,7 @@ def test_messages_arrive_with_headers_and_basic_auth(gantry, receiver):
             "headers": [{"name": "X-Tenant", "value": "acme"}],
             "auth": {"type": "basic", "basic": {"username": "hooks", "password": "pa:ss"}}})
     calls = wait_until(lambda: len(receiver.snapshot()) >= 3 and receiver.snapshot(), 10, message="3 callbacks")
-    assert [c["body"] for c in calls] == ["mock message 0", "mock message 1", "mock message 2"]
+    assert [c["body"] for c in calls] == ["mock message"] * 3
     for call in calls:
         assert call["path"] == "/hook?tenant=acme"
         assert call["headers"]["X-Tenant"] == "acme"
@@ -138,8 +138,8 @@ def test_subscribe_flows_run_on_deliveries(gantry, receiver):
         "request": [], "response": [], "publish": [],
         "subscribe": [
             {"name": "odd only", "enabled": True, "policy": "message-filtering",
-             "configuration": {"filter": "{#message.content.endsWith('1') or #message.content.endsWith('3') or "
-                                         "#message.content.endsWith('5')}", "ackFilteredMessage": True}},
+             "configuration": {"filter": "{#message.id == '1' or #message.id == '3' or #message.id == '5'}",
+                               "ackFilteredMessage": True}},
             {"name": "team", "enabled": True, "policy": "transform-headers",
              "configuration": {"addHeaders": [{"name": "X-Team", "value": "{#subscription.metadata['team']}"}]}},
         ]}]
@@ -148,7 +148,7 @@ def test_subscribe_flows_run_on_deliveries(gantry, receiver):
         _, sub_id = subscribe(m, api, {"callbackUrl": receiver.url()}, metadata={"team": "blue"})
     wait_until(lambda: (figures(gw, sub_id) or {}).get("delivered") == 3, 10, message="delivered=3 logged")
     calls = receiver.snapshot()
-    assert [c["body"] for c in calls] == ["mock message 1", "mock message 3", "mock message 5"]
+    assert [c["body"] for c in calls] == ["mock message"] * 3  # the three odd ids of six
     assert all(c["headers"]["X-Team"] == "blue" for c in calls), calls
 
 
@@ -164,7 +164,7 @@ def test_server_errors_retry_then_pause_and_resume_continues(gantry, receiver):
         wait_until(lambda: status_of(m, api_id, sub_id) == "PAUSED", 15, message="the subscription PAUSED")
         calls = receiver.snapshot()
         # The first attempt and two retries, all of the same message; then delivery stopped.
-        assert [c["body"] for c in calls] == ["mock message 0"] * 3
+        assert [c["body"] for c in calls] == ["mock message"] * 3
         assert all(c["headers"]["Authorization"] == "Bearer s3cret" for c in calls)
         wait_until(lambda: figures(gw, sub_id) == {"delivered": 0, "retried": 2, "failed": 1, "dlq": 0,
                                                    "dropped": 0}, 10, message="retried=2 failed=1 logged")
@@ -183,8 +183,7 @@ def test_client_errors_go_to_the_dlq(gantry, receiver):
         api_id, sub_id = subscribe(m, webhook_api(dlq=True, count=2, content="order"),
                                    {"callbackUrl": receiver.url()})
         # The dlq is a mock endpoint: what it receives it writes to the gateway's log.
-        wait_until(lambda: "mock endpoint 'dlq' received message: order 1" in gw.log(), 10, message="the dlq")
-        assert "mock endpoint 'dlq' received message: order 0" in gw.log()
+        wait_until(lambda: gw.log().count("mock endpoint 'dlq' received message: order") == 2, 10, message="the dlq")
         wait_until(lambda: (figures(gw, sub_id) or {}).get("dlq") == 2, 10, message="dlq=2 logged")
         assert figures(gw, sub_id)["dropped"] == 0
         assert len(receiver.snapshot()) == 2  # a 4xx is not retried
@@ -241,4 +240,4 @@ def test_the_readme_example_delivers(gantry, receiver):
         subscribe(m, definition, {"callbackUrl": receiver.url(), "auth": {"type": "token", "token": {"value": "s3cret"}}})
     calls = wait_until(lambda: len(receiver.snapshot()) >= 2 and receiver.snapshot(), 10, message="2 callbacks")
     assert [(c["headers"]["Authorization"], c["headers"]["X-Source"], c["body"]) for c in calls[:2]] == [
-        ("Bearer s3cret", "gantry-demo", "mock message 0"), ("Bearer s3cret", "gantry-demo", "mock message 1")]
+        ("Bearer s3cret", "gantry-demo", "mock message"), ("Bearer s3cret", "gantry-demo", "mock message")]

@@ -26,7 +26,7 @@ def test_messages_arrive_as_text_frames_then_close_1000(gantry, slow):
     async def scenario():
         async with websockets.connect(f"ws://127.0.0.1:{gw.port}/ws") as ws:
             got = [await ws.recv() for _ in range(20)]
-            assert got == [f"mock message {i}" for i in range(20)]
+            assert got == ["mock message"] * 20
             try:
                 await ws.recv()
             except websockets.ConnectionClosedOK:
@@ -69,7 +69,7 @@ def test_publisher_disabled_ignores_client_frames(gantry, slow):
 
     async def scenario():
         async with websockets.connect(f"ws://127.0.0.1:{gw.port}/ro") as ws:
-            assert (await ws.recv()) == "mock message 0"
+            assert (await ws.recv()) == "mock message"
             await ws.send("not for the endpoint")
             await ws.ping()
 

@@ -53,7 +53,7 @@ TEST(MockEndpoint, GeneratesCountMessagesThenEnds) {
   auto sub = mock.subscribe(request(ioc), sink);
   ioc.run();
   EXPECT_EQ(sink.ids, (std::vector<std::string>{"0", "1", "2"}));
-  EXPECT_EQ(sink.contents, (std::vector<std::string>{"mock message 0", "mock message 1", "mock message 2"}));
+  EXPECT_EQ(sink.contents, (std::vector<std::string>{"mock message", "mock message", "mock message"}));
   EXPECT_EQ(sink.ends, 1);
 }
 

@@ -46,7 +46,7 @@ struct Generator : std::enable_shared_from_this<Generator> {
   MessagePtr make(std::uint64_t index) const {
     auto m = std::make_shared<Message>();
     m->id = std::to_string(index);
-    m->content = config->content + " " + m->id;
+    m->content = config->content;  // as configured, every time (Gravitee's mock); the id counts
     m->headers = config->headers;
     m->metadata = config->metadata;
     m->timestamp_ms = now_epoch_ms();
@@ -86,7 +86,8 @@ struct Generator : std::enable_shared_from_this<Generator> {
 class MockSubscription final : public Subscription {
  public:
   explicit MockSubscription(std::shared_ptr<Generator> generator) : generator_(std::move(generator)) {
-    // The first message comes at once, like Gravitee's interval stream starting at 0.
+    // The first message comes after one interval, as with Gravitee's mock (an interval stream).
+    generator_->next_due = Clock::now() + generator_->config->interval;
     generator_->schedule();
   }
   ~MockSubscription() override {

@@ -78,7 +78,8 @@ asio::awaitable<void> HttpGetEntrypoint::serve(Exchange& ex, MessageContext& ctx
   std::vector<MessagePtr> messages;
   messages.reserve(taken.size());
   for (const auto& d : taken) messages.push_back(d.message);
-  Pagination pagination{query.cursor, messages.empty() ? std::string() : messages.back()->id, query.limit};
+  // An empty page gives the request's cursor back (as Gravitee does): the client asks again from the same place.
+  Pagination pagination{query.cursor, messages.empty() ? query.cursor : messages.back()->id, query.limit};
 
   http::response<http::string_body> res{http::status::ok, 11};
   res.set(http::field::content_type, content_type(*format));

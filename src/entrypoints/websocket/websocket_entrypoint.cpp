@@ -108,7 +108,11 @@ asio::awaitable<void> WebSocketEntrypoint::serve(Exchange& ex, MessageContext& c
   Subscriber subscriber(executor, ctx);
   auto registration = ctx.streams.enter(executor, [&subscriber] { subscriber.stop("API stopping"); });
   if (!registration) co_return co_await write_error(ex, GatewayErrc::api_stopping);
-  if (config_->subscriber && !subscriber.open({})) co_return co_await write_error(ex, GatewayErrc::endpoint_unavailable);
+  // A socket that also publishes stays useful when the endpoint cannot subscribe (its consumer is disabled, as in
+  // a publish-only API): it is accepted, as Gravitee does, and only publishes.
+  const bool subscribed = config_->subscriber && subscriber.open({});
+  if (config_->subscriber && !subscribed && !config_->publisher)
+    co_return co_await write_error(ex, GatewayErrc::endpoint_unavailable);
 
   http::fields handshake_headers;
   unsigned status = 101;  // a step cannot change it: the handshake is either answered or replaced

@@ -42,9 +42,12 @@ std::string_view next_segment(std::string_view path, std::size_t& pos) {
 // Walks the path in place: matching runs per request and per flow, so it allocates nothing.
 bool PathPattern::match(std::string_view path, PathOperator op, el::Map* params) const {
   std::size_t pos = 0;
-  for (const auto& segment : segments_) {
+  for (std::size_t i = 0; i < segments_.size(); ++i) {
+    const auto& segment = segments_[i];
+    const bool after_slash = pos < path.size() && path[pos] == '/';
     const auto part = next_segment(path, pos);
-    if (part.empty()) return false;
+    // A last parameter may be empty when its slash is there ("/:topic" matches "/", not ""), as in Gravitee.
+    if (part.empty() && !(segment.parameter && after_slash && i + 1 == segments_.size())) return false;
     if (!segment.parameter && segment.text != part) return false;
   }
   if (op == PathOperator::equals && !next_segment(path, pos).empty()) return false;

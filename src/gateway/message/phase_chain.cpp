@@ -7,6 +7,8 @@
 #include <boost/url/parse_query.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace gantry {
 namespace asio = boost::asio;
 
@@ -50,6 +52,22 @@ MessagePhaseRun::MessagePhaseRun(const MessagePhaseChain& chain, std::shared_ptr
 
 MessagePhaseRun::~MessagePhaseRun() {
   if (flow_run_ && ex_ && ex_->flows == &*flow_run_) ex_->flows = nullptr;
+}
+
+MessageOutcome run_publish(MessagePhaseRun* run, MessagePtr message) {
+  if (!run) return {std::move(message)};
+  MessageFields context = run->context_attributes();
+  std::erase_if(context, [&](const auto& attribute) {
+    return std::any_of(message->attributes.begin(), message->attributes.end(),
+                       [&](const auto& own) { return own.first == attribute.first; });
+  });
+  if (!context.empty()) {
+    auto with_context = std::make_shared<Message>(*message);
+    for (auto& attribute : context) with_context->attributes.push_back(std::move(attribute));
+    message = std::move(with_context);
+  }
+  if (!run->has_publish()) return {std::move(message)};
+  return run->publish(std::move(message));
 }
 
 MessageFields MessagePhaseRun::context_attributes() const {

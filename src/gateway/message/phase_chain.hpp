@@ -86,11 +86,10 @@ class MessagePhaseRun {
   MessageSteps publish_{MessagePhase::publish}, subscribe_{MessagePhase::subscribe};
 };
 
-// Both phases for callers that may have no run (an API without flows): the message as it is.
-inline MessageOutcome run_publish(MessagePhaseRun* run, MessagePtr message) {
-  if (!run || !run->has_publish()) return {std::move(message)};
-  return run->publish(std::move(message));
-}
+// The publish phase for callers that may have no run (an API without flows: the message as it is). Attributes
+// the request phase set (#context.attributes: gravitee.attribute.kafka.topics...) go with the message to the
+// endpoint, under any the message already has or its publish steps set.
+MessageOutcome run_publish(MessagePhaseRun* run, MessagePtr message);
 
 // Waits out a publish step's latency (zero: returns at once) on a timer of the caller's executor.
 boost::asio::awaitable<void> wait_publish_delay(std::chrono::milliseconds delay);
