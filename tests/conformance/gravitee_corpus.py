@@ -37,6 +37,7 @@ MISSING = [
     (re.compile(r"API type '([^']+)' is not supported"), "no `{0}` APIs"),
     (re.compile(r"malformed JSON at (line \d+, column \d+)"), "malformed JSON ({0})"),
     (re.compile(r"gRPC backends need HTTP/2"), "no gRPC (HTTP/2) backends"),
+    (re.compile(r"secret references \(\{#secrets.get\(\.\.\.\)\}\) need a secret provider"), "no secret providers"),
 ]
 
 # Stricter checks Gantry makes on purpose, each explained in docs/gravitee-compatibility.md ("Differences").

@@ -201,8 +201,6 @@ def test_best_match_skips_flows_whose_condition_is_false(gantry, scripted, path,
 
 # -- http/mapped-path-attribute.json: the listener's pathMappings entry a request matched ---------------------------
 
-@pytest.mark.xfail(strict=True, reason="gap: the listener's pathMappings are parsed but never matched; the "
-                   "mapped-path attribute is absent, so the mock step renders an empty body")
 def test_mapped_path_attribute_holds_the_matching_path_mapping(gantry):
     # The flow answers with a mock step rendering {#context.attributes['mapped-path']}; the endpoint (Gravitee's
     # public echo service) is never called, so the definition is deployed exactly as it is.

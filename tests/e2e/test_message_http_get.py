@@ -74,7 +74,8 @@ def test_xml_and_headers_metadata_in_payload(gantry):
 
 def test_text_is_the_default(gantry):
     gw = gantry([message_api("t", "/t", [get_ep(count=2)], interval=1, count=2)])
-    expected = "items=(id=0, content=mock message), (id=1, content=mock message)\npagination=(nextCursor=1)"
+    expected = ("items\nitem\nid: 0\ncontent: mock message\nitem\nid: 1\ncontent: mock message\n"
+                "pagination\nnextCursor: 1\n")
     with client(gw) as c:
         no_accept = c.build_request("GET", "/t")
         del no_accept.headers["accept"]  # httpx sends */* unless told otherwise

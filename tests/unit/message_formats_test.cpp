@@ -89,9 +89,9 @@ TEST(HttpGetFormat, XmlEscapesAndCdata) {
 
 TEST(HttpGetFormat, Text) {
   auto body = http_get::format_batch(http_get::BodyFormat::text, {msg("0", "a"), msg("1", "b")}, {"", "1", ""}, {});
-  EXPECT_EQ(body, "items=(id=0, content=a), (id=1, content=b)\npagination=(nextCursor=1)");
+  EXPECT_EQ(body, "items\nitem\nid: 0\ncontent: a\nitem\nid: 1\ncontent: b\npagination\nnextCursor: 1\n");
   body = http_get::format_batch(http_get::BodyFormat::text, {}, {}, {});
-  EXPECT_EQ(body, "items=\npagination=()");
+  EXPECT_EQ(body, "items\npagination\n");
 }
 
 TEST(WebSocketFrames, TextOnlyForValidUtf8) {

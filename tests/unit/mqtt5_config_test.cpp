@@ -182,6 +182,8 @@ TEST(Mqtt5Endpoint, GraviteesOwnMqtt5DefinitionsLoad) {
     Diagnostics diag;
     load_definition(text, registry, diag);
     for (const auto& p : diag.problems()) {
+      // A secret reference is refused wherever it is (no secret provider): not the endpoint's doing.
+      if (p.message.find("need a secret provider") != std::string::npos) continue;
       // Entrypoints and message policies are other issues' work; nothing about the endpoint may be refused. QoS
       // levels outside seed 001's MQTT 5 column are refused on the listener (docs/design-notes.md, "Message engine").
       EXPECT_TRUE(p.message.find("unknown entrypoint type") != std::string::npos ||

@@ -123,6 +123,20 @@ void check_dlq_targets(const ApiDefinition& api, ParseContext& ctx) {
   }
 }
 
+// Gravitee resolves {#secrets.get(...)} from a secret provider (Vault, Kubernetes). Gantry has none: sending the
+// expression text to a backend as a credential would fail in a way nobody could see, so it is refused here.
+void refuse_secret_references(const boost::json::value& v, const std::string& path, ParseContext& ctx) {
+  if (const auto* s = v.if_string()) {
+    if (std::string_view(s->data(), s->size()).find("{#secrets.") != std::string_view::npos)
+      ctx.diag.error(path, "secret references ({#secrets.get(...)}) need a secret provider, which Gantry does not "
+                           "have; write the value itself (or use an environment-specific definition)");
+  } else if (const auto* o = v.if_object()) {
+    for (const auto& [key, value] : *o) refuse_secret_references(value, path_field(path, key), ctx);
+  } else if (const auto* a = v.if_array()) {
+    for (std::size_t i = 0; i < a->size(); ++i) refuse_secret_references((*a)[i], path_index(path, i), ctx);
+  }
+}
+
 void read_api(ObjectReader& r, ApiDefinition& api, ParseContext& ctx) {
   r.read("id", api.id);
   if (auto name = r.string("name", true)) api.name = *name;
@@ -171,6 +185,7 @@ std::shared_ptr<const ApiDefinition> load_definition(const boost::json::value& v
     definition::ParseContext ctx{registry, diag, std::nullopt};
     ObjectReader reader(value, "$", diag);
     if (reader.valid()) definition::read_api(reader, *api, ctx);
+    definition::refuse_secret_references(value, "$", ctx);
   }
   if (diag.error_count() != errors_before) return nullptr;
   return api;

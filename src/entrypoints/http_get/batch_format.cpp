@@ -126,30 +126,29 @@ void append_text_fields(std::string& out, const MessageFields& fields) {
   out += "}";
 }
 
+// Gravitee's text layout: one "item" line per message followed by its "name: value" lines, then the pagination.
 std::string text_body(const std::vector<MessagePtr>& messages, const Pagination& p, const BatchOptions& options) {
-  std::string out = "items=";
-  for (std::size_t i = 0; i < messages.size(); ++i) {
-    const auto& m = *messages[i];
-    if (i) out += ", ";
-    out += "(";
+  std::string out = "items\n";
+  for (const auto& message : messages) {
+    const auto& m = *message;
+    out += "item\n";
+    out += "id: " + m.id + "\n";
+    out += "content: " + m.content + "\n";
     if (options.headers_in_payload) {
+      out += "headers: ";
       append_text_fields(out, m.headers);
-      out += ", ";
+      out += "\n";
     }
-    out += "id=" + m.id + ", content=" + m.content;
     if (options.metadata_in_payload) {
-      out += ", ";
+      out += "metadata: ";
       append_text_fields(out, m.metadata);
+      out += "\n";
     }
-    out += ")";
   }
-  std::vector<std::string> parts;
-  if (!p.cursor.empty()) parts.push_back("cursor=" + p.cursor);
-  if (!p.next_cursor.empty()) parts.push_back("nextCursor=" + p.next_cursor);
-  if (!p.limit.empty()) parts.push_back("limit=" + p.limit);
-  out += "\npagination=(";
-  for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? ", " : "") + parts[i];
-  out += ")";
+  out += "pagination\n";
+  if (!p.cursor.empty()) out += "cursor: " + p.cursor + "\n";
+  if (!p.next_cursor.empty()) out += "nextCursor: " + p.next_cursor + "\n";
+  if (!p.limit.empty()) out += "limit: " + p.limit + "\n";
   return out;
 }
 

@@ -24,7 +24,24 @@ FlowRun::FlowRun(const FlowChain& chain, Exchange& ex, MessageSelection message)
       ctx_{ex, el_, attributes_, chain.services()},
       message_(message) {}
 
+namespace {
+
+// Gravitee's `mapped-path` attribute: the listener's pathMappings entry the request path matches.
+void set_mapped_path(const Exchange& ex, el::Map& attributes) {
+  if (!ex.api) return;
+  const std::string_view path = ex.remaining_path.empty() ? std::string_view("/") : ex.remaining_path;
+  for (const auto& listener : ex.api->listeners)
+    for (const auto& mapping : listener.path_mappings)
+      if (matches_pattern_text(mapping, path)) {
+        attributes.insert_or_assign("mapped-path", el::Value(mapping));
+        return;
+      }
+}
+
+}  // namespace
+
 asio::awaitable<bool> FlowRun::request_phase() {
+  set_mapped_path(ex_, attributes_);
   const auto& req = ex_.parser.get();
   FlowRequest request{req.method_string(), ex_.remaining_path.empty() ? std::string_view("/") : ex_.remaining_path,
                       &el_, message_.channel, message_.operations, message_.entrypoint, chain_.defers_conditions()};

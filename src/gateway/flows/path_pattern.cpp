@@ -39,6 +39,16 @@ std::string_view next_segment(std::string_view path, std::size_t& pos) {
 
 }  // namespace
 
+bool matches_pattern_text(std::string_view pattern, std::string_view path) {
+  std::size_t p = 0, q = 0;
+  for (;;) {
+    const auto expected = next_segment(pattern, p);
+    const auto part = next_segment(path, q);
+    if (expected.empty() || part.empty()) return expected.empty() && part.empty();
+    if (!(expected.size() > 1 && expected[0] == ':') && expected != part) return false;
+  }
+}
+
 // Walks the path in place: matching runs per request and per flow, so it allocates nothing.
 bool PathPattern::match(std::string_view path, PathOperator op, el::Map* params) const {
   std::size_t pos = 0;

@@ -31,6 +31,10 @@ class PathPattern {
   std::vector<Segment> segments_;
 };
 
+// Whether `path` is exactly `pattern` written as text ("/test/:testId"), segment by segment, without compiling it
+// (listener pathMappings, matched rarely enough that keeping compiled copies is not worth it).
+bool matches_pattern_text(std::string_view pattern, std::string_view path);
+
 // Splits "/a//b/" into {"a", "b"}.
 std::vector<std::string_view> path_segments(std::string_view path);
 
