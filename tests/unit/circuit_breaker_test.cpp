@@ -1,4 +1,5 @@
-// The failover circuit breaker: every transition, driven by injected time points.
+// The failover circuit breaker: every transition, driven by injected time points; and which requests share one.
+#include "endpoints/http_proxy/breaker_registry.hpp"
 #include "endpoints/http_proxy/circuit_breaker.hpp"
 
 #include <gtest/gtest.h>
@@ -119,6 +120,55 @@ TEST(CircuitBreaker, ConcurrentCallersGetOneTrial) {
     });
   for (auto& th : threads) th.join();
   EXPECT_EQ(granted.load(), 1);
+}
+
+// -- BreakerRegistry: which requests share a breaker ----------------------------------------------------------------
+
+Failover failover(bool per_subscription) {
+  Failover f;
+  f.enabled = true;
+  f.max_failures = 2;
+  f.open_state_duration = milliseconds(1000);
+  f.per_subscription = per_subscription;
+  return f;
+}
+
+TEST(BreakerRegistry, OneBreakerPerSubscription) {
+  http_proxy::BreakerRegistry registry(failover(true));
+  auto& first = registry.for_subscription("sub-1");
+  EXPECT_EQ(&registry.for_subscription("sub-1"), &first);
+  auto& second = registry.for_subscription("sub-2");
+  EXPECT_NE(&second, &first);
+  EXPECT_EQ(registry.subscriptions(), 2u);
+  // Two failed requests open the first subscription's breaker only.
+  first.on_failure(t0);
+  first.on_failure(t0);
+  EXPECT_FALSE(registry.for_subscription("sub-1").try_acquire(t0));
+  EXPECT_TRUE(registry.for_subscription("sub-2").try_acquire(t0));
+  EXPECT_TRUE(registry.for_subscription("").try_acquire(t0));
+}
+
+TEST(BreakerRegistry, KeylessRequestsShareOneBreaker) {
+  http_proxy::BreakerRegistry registry(failover(true));
+  EXPECT_EQ(&registry.for_subscription(""), &registry.for_subscription(""));
+  EXPECT_EQ(registry.subscriptions(), 0u);
+}
+
+TEST(BreakerRegistry, WithoutPerSubscriptionEveryRequestSharesOneBreaker) {
+  http_proxy::BreakerRegistry registry(failover(false));
+  auto& shared = registry.for_subscription("");
+  EXPECT_EQ(&registry.for_subscription("sub-1"), &shared);
+  EXPECT_EQ(&registry.for_subscription("sub-2"), &shared);
+  EXPECT_EQ(registry.subscriptions(), 0u);
+}
+
+TEST(BreakerRegistry, SubscriptionsPastTheCapShareTheKeylessBreaker) {
+  http_proxy::BreakerRegistry registry(failover(true));
+  for (std::size_t i = 0; i < http_proxy::BreakerRegistry::max_subscriptions; ++i)
+    registry.for_subscription("sub-" + std::to_string(i));
+  EXPECT_EQ(&registry.for_subscription("one-more"), &registry.for_subscription(""));
+  EXPECT_NE(&registry.for_subscription("sub-0"), &registry.for_subscription(""));
+  EXPECT_EQ(registry.subscriptions(), http_proxy::BreakerRegistry::max_subscriptions);
 }
 
 }  // namespace

@@ -73,6 +73,11 @@ TEST(DefinitionMisc, Failover) {
   v = with(minimal_proxy(), "failover", R"({"maxRetries": -1, "slowCallDuration": "2s"})");
   EXPECT_EQ(lines(load(v).diag), (std::vector<std::string>{"$.failover.maxRetries: must be at least 0 (got -1)",
                                                            "$.failover.slowCallDuration: expected an integer"}));
+
+  v = with(minimal_proxy(), "failover", R"({"enabled": true, "failureCondition": "{#response.status >= }"})");
+  auto problems = lines(load(v).diag);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].rfind("$.failover.failureCondition: ", 0), 0u) << problems[0];
 }
 
 TEST(DefinitionMisc, FlowExecution) {

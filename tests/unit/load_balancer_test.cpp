@@ -167,5 +167,62 @@ TEST(WeightedRandom, ReachesEveryMember) {
   EXPECT_EQ(seen.size(), 5u);
 }
 
+// -- after(): where a failover retry goes once `previous` failed ------------------------------------------------------
+
+// What a request's failover does: the first call takes the rotation's turn, each retry the member after the last
+// one tried among those not tried yet.
+Picks failover_order(LoadBalancer& lb, std::size_t members, std::size_t calls) {
+  std::vector<bool> tried(members, false);
+  Picks out{lb.next(all_up).value()};
+  tried[out.back()] = true;
+  while (out.size() < calls) {
+    auto next = lb.after(out.back(), [&](std::size_t i) { return !tried[i]; });
+    if (!next) next = lb.after(out.back(), all_up);  // every member tried: round again
+    out.push_back(next.value());
+    tried[out.back()] = true;
+  }
+  return out;
+}
+
+TEST(RoundRobin, FailoverRetriesTakeTheNextMembersInOrder) {
+  auto lb = LoadBalancer::create(LoadBalancerType::round_robin, {1, 1, 1});
+  EXPECT_EQ(failover_order(*lb, 3, 3), (Picks{0, 1, 2}));  // not 0, 2, 1: no member is skipped
+  EXPECT_EQ(failover_order(*lb, 3, 5), (Picks{1, 2, 0, 1, 2}));
+}
+
+TEST(RoundRobin, FailoverRetriesDoNotMoveTheSharedRotation) {
+  auto lb = LoadBalancer::create(LoadBalancerType::round_robin, {1, 1, 1});
+  EXPECT_EQ(lb->next(all_up), 0u);
+  EXPECT_EQ(lb->after(0, all_up), 1u);
+  EXPECT_EQ(lb->after(1, all_up), 2u);
+  EXPECT_EQ(lb->next(all_up), 1u);
+}
+
+TEST(RoundRobin, FailoverRetriesSkipMembersThatAreDown) {
+  auto lb = LoadBalancer::create(LoadBalancerType::round_robin, {1, 1, 1, 1});
+  auto second_down = [](std::size_t i) { return i != 1; };
+  EXPECT_EQ(lb->after(0, second_down), 2u);
+  EXPECT_EQ(lb->after(3, second_down), 0u);  // round to the first
+  auto only_previous = [](std::size_t i) { return i == 2; };
+  EXPECT_EQ(lb->after(2, only_previous), 2u);  // the failed member again, when it is the only one left
+  EXPECT_EQ(lb->after(2, [](std::size_t) { return false; }), std::nullopt);
+}
+
+TEST(WeightedRoundRobin, FailoverRetriesGoToAnotherMember) {
+  // The rotation of {3, 1} is 0 0 1 0: a retry after 0 goes to 1 although 0 comes next in the rotation.
+  auto lb = LoadBalancer::create(LoadBalancerType::weighted_round_robin, {3, 1});
+  EXPECT_EQ(lb->after(0, all_up), 1u);
+  EXPECT_EQ(lb->after(1, all_up), 0u);
+  EXPECT_EQ(failover_order(*lb, 2, 2), (Picks{0, 1}));
+}
+
+TEST(Random, FailoverRetriesDrawAmongTheMembersLeft) {
+  auto lb = LoadBalancer::create(LoadBalancerType::random, {1, 1, 1});
+  for (int i = 0; i < 1000; ++i) EXPECT_EQ(lb->after(0, [](std::size_t m) { return m == 2; }), 2u);
+  std::set<std::size_t> seen;
+  for (int i = 0; i < 1000; ++i) seen.insert(lb->after(0, [](std::size_t m) { return m != 0; }).value());
+  EXPECT_EQ(seen, (std::set<std::size_t>{1, 2}));
+}
+
 }  // namespace
 }  // namespace gantry

@@ -97,6 +97,9 @@ Failover parse_failover(ObjectReader& api, ParseContext& ctx) {
   r.read("maxFailures", out.max_failures, 1);
   r.read("perSubscription", out.per_subscription);
   r.read("failureCondition", out.failure_condition);
+  // Checked here so that `gantry check` reports it; the proxy endpoint compiles it again for its runtime.
+  if (!out.failure_condition.empty())
+    el::compile_condition(out.failure_condition, r.path_of("failureCondition"), ctx.diag);
   r.read("forceNextEndpointOnFailure", out.force_next_endpoint_on_failure);
   return out;
 }

@@ -1,5 +1,6 @@
-// A per-endpoint circuit breaker for Gravitee's failover {maxFailures, openStateDuration}: stop sending to an
-// endpoint after consecutive failures, then probe it with a single trial call once the open period is over.
+// A circuit breaker for Gravitee's failover {maxFailures, openStateDuration}: stop calling the backend after
+// consecutive failed requests, then let a single trial request through once the open period is over. Which
+// requests share one is BreakerRegistry's business.
 #pragma once
 
 #include <atomic>

@@ -10,6 +10,10 @@ namespace gantry {
 
 LoadBalancer::~LoadBalancer() = default;
 
+std::optional<std::size_t> LoadBalancer::after(std::size_t, const std::function<bool(std::size_t)>& available) {
+  return next(available);
+}
+
 namespace {
 
 using Counter = std::atomic<std::uint64_t>;
@@ -57,7 +61,9 @@ std::size_t nth_available(const std::vector<std::size_t>& order, const Availabil
 class Rotation final : public LoadBalancer {
  public:
   Rotation(std::vector<std::size_t> order, std::vector<std::uint64_t> weights)
-      : order_(std::move(order)), weights_(std::move(weights)) {}
+      : order_(std::move(order)), weights_(std::move(weights)), first_position_(weights_.size(), 0) {
+    for (std::size_t i = order_.size(); i-- > 0;) first_position_[order_[i]] = i;
+  }
 
   std::optional<std::size_t> next(const std::function<bool(std::size_t)>& available) override {
     if (order_.empty()) return std::nullopt;
@@ -71,9 +77,23 @@ class Rotation final : public LoadBalancer {
     return nth_available(order_, up, turn % entries);
   }
 
+  std::optional<std::size_t> after(std::size_t previous, const std::function<bool(std::size_t)>& available) override {
+    if (previous >= first_position_.size()) return next(available);
+    // Counting from the member's own position (not from the shared turn, which other requests move on and which
+    // indexes only the members not yet tried) keeps the retries in the rotation's order.
+    const std::size_t start = first_position_[previous];
+    for (std::size_t step = 1; step <= order_.size(); ++step) {
+      const std::size_t member = order_[(start + step) % order_.size()];
+      if (member != previous && available(member)) return member;
+    }
+    if (available(previous)) return previous;
+    return std::nullopt;
+  }
+
  private:
   std::vector<std::size_t> order_;
   std::vector<std::uint64_t> weights_;  // occurrences of each member in order_
+  std::vector<std::size_t> first_position_;  // where each member first appears in order_
   Counter counter_{0};  // wraps after 2^64 turns; only its value modulo the rotation matters
 };
 

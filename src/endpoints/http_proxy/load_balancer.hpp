@@ -24,6 +24,12 @@ class LoadBalancer {
   // others in the same relative order, and the random strategies redraw among them, so the proportions between
   // the remaining members stay those of their weights.
   virtual std::optional<std::size_t> next(const std::function<bool(std::size_t)>& available) = 0;
+
+  // The member a failover retry goes to once `previous` failed, among those for which `available(i)` holds. A
+  // rotation takes the first member after `previous` in its order (round robin: 1 failed -> 2 -> 3, as Gravitee),
+  // coming back to `previous` only when no other is available; it does not advance the shared rotation. The
+  // random strategies draw again, as next() does.
+  virtual std::optional<std::size_t> after(std::size_t previous, const std::function<bool(std::size_t)>& available);
 };
 
 // The smooth weighted round-robin order (nginx's algorithm) over one full cycle: weights {3, 1} -> 0 0 1 0,

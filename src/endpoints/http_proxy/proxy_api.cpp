@@ -1,10 +1,14 @@
 #include "endpoints/http_proxy/proxy_api.hpp"
 
+#include "core/el/diagnose.hpp"
 #include "endpoints/http_proxy/health_checker.hpp"
 #include "endpoints/http_proxy/upstream_tls.hpp"
+#include "core/message/message.hpp"
+#include "gateway/subscription_directory.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/url/parse_query.hpp>
 
 #include <algorithm>
 
@@ -12,38 +16,72 @@ namespace gantry::http_proxy {
 
 EndpointRuntime::EndpointRuntime(const Endpoint& def, std::shared_ptr<const EndpointConfig> config,
                                  std::unique_ptr<boost::asio::ssl::context> tls, std::size_t workers,
-                                 const Failover& failover, std::shared_ptr<const HealthCheckConfig> health_check)
+                                 std::shared_ptr<const HealthCheckConfig> health_check)
     : name_(def.name), config_(std::move(config)), tls_(std::move(tls)), health_check_(std::move(health_check)) {
   // maxConcurrentConnections is for the whole gateway; each io thread gets its share of it.
   const auto max = static_cast<std::size_t>(std::max(1, config_->http.max_concurrent_connections));
   const std::size_t per_worker = (max + workers - 1) / workers;
   for (std::size_t i = 0; i < workers; ++i)
     pools_.push_back(std::make_unique<UpstreamPool>(*config_, tls_.get(), per_worker));
-  if (failover.enabled) breaker_ = std::make_unique<CircuitBreaker>(failover.max_failures, failover.open_state_duration);
   if (health_check_)
     health_ = std::make_unique<HealthTracker>(health_check_->success_threshold, health_check_->failure_threshold);
 }
 
-bool EndpointRuntime::available(std::chrono::steady_clock::time_point now) const {
-  if (health_ && !health_->healthy()) return false;
-  return !breaker_ || breaker_->state(now) != CircuitBreaker::State::open;
+bool EndpointRuntime::available() const { return !health_ || health_->healthy(); }
+
+namespace {
+
+using Tier = std::vector<std::unique_ptr<EndpointRuntime>>;
+
+std::optional<std::size_t> index_of(const Tier& tier, const EndpointRuntime* e) {
+  for (std::size_t i = 0; i < tier.size(); ++i)
+    if (tier[i].get() == e) return i;
+  return std::nullopt;
 }
 
-EndpointRuntime* GroupRuntime::pick(std::chrono::steady_clock::time_point now,
-                                     std::span<EndpointRuntime* const> tried) {
+// forceNextEndpointOnFailure: the first available endpoint declared after `from` in its tier, round to `from`.
+EndpointRuntime* next_declared(const Tier& tier, std::size_t from) {
+  for (std::size_t step = 1; step <= tier.size(); ++step) {
+    auto* e = tier[(from + step) % tier.size()].get();
+    if (e->available()) return e;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+EndpointRuntime* GroupRuntime::pick() {
+  auto available = [](const Tier& tier) { return [&tier](std::size_t i) { return tier[i]->available(); }; };
+  if (!primaries.empty())
+    if (auto index = primary_lb->next(available(primaries))) return primaries[*index].get();
+  if (!secondaries.empty())
+    if (auto index = secondary_lb->next(available(secondaries))) return secondaries[*index].get();
+  return nullptr;
+}
+
+EndpointRuntime* GroupRuntime::pick_retry(std::span<EndpointRuntime* const> tried, bool force_next) {
+  if (tried.empty()) return pick();
+  const EndpointRuntime* previous = tried.back();
+  if (force_next) {
+    for (const Tier* tier : {&primaries, &secondaries})
+      if (auto at = index_of(*tier, previous))
+        if (auto* e = next_declared(*tier, *at)) return e;
+    return pick();  // its tier has nothing available any more
+  }
   auto untried = [&](const EndpointRuntime* e) { return std::find(tried.begin(), tried.end(), e) == tried.end(); };
   // First pass skips endpoints this request already tried; the second takes any available one.
-  for (bool skip_tried : {!tried.empty(), false}) {
-    for (auto* members : {&primaries, &secondaries}) {
-      auto& lb = members == &primaries ? primary_lb : secondary_lb;
-      if (members->empty()) continue;
-      auto index = lb->next([&](std::size_t i) {
-        const auto* e = (*members)[i].get();
-        return e->available(now) && (!skip_tried || untried(e));
-      });
-      if (index) return (*members)[*index].get();
+  for (bool skip_tried : {true, false}) {
+    for (Tier* tier : {&primaries, &secondaries}) {
+      if (tier->empty()) continue;
+      auto& lb = tier == &primaries ? primary_lb : secondary_lb;
+      auto usable = [&](std::size_t i) {
+        const auto* e = (*tier)[i].get();
+        return e->available() && (!skip_tried || untried(e));
+      };
+      auto at = index_of(*tier, previous);
+      auto index = at ? lb->after(*at, usable) : lb->next(usable);
+      if (index) return (*tier)[*index].get();
     }
-    if (!skip_tried) break;
   }
   return nullptr;
 }
@@ -63,6 +101,13 @@ std::shared_ptr<ProxyApi> ProxyApi::create(std::shared_ptr<const ApiDefinition> 
   api->def_ = def;
   api->self_ = api;
   api->flows_ = FlowChain::compile(*def, services);
+  api->subscriptions_ = services.subscriptions;
+  if (def->failover.enabled) {
+    api->breakers_ = std::make_unique<BreakerRegistry>(def->failover);
+    if (!def->failover.failure_condition.empty())
+      api->failure_condition_ =
+          el::compile_condition(def->failover.failure_condition, "$.failover.failureCondition", diag);
+  }
   for (std::size_t g = 0; g < def->endpoint_groups.size(); ++g) {
     const EndpointGroup& group = def->endpoint_groups[g];
     GroupRuntime runtime;
@@ -81,7 +126,7 @@ std::shared_ptr<ProxyApi> ProxyApi::create(std::shared_ptr<const ApiDefinition> 
       }
       auto check = health_check_of(endpoint.services.health_check);
       if (!check) check = group_check;
-      auto member = std::make_unique<EndpointRuntime>(endpoint, config, std::move(tls), workers, def->failover, check);
+      auto member = std::make_unique<EndpointRuntime>(endpoint, config, std::move(tls), workers, check);
       (endpoint.secondary ? secondary_weights : primary_weights).push_back(std::max(1, endpoint.weight));
       (endpoint.secondary ? runtime.secondaries : runtime.primaries).push_back(std::move(member));
     }
@@ -91,6 +136,30 @@ std::shared_ptr<ProxyApi> ProxyApi::create(std::shared_ptr<const ApiDefinition> 
   }
   if (diag.has_errors() || api->groups_.empty()) return nullptr;
   return api;
+}
+
+namespace {
+
+// The API key the client presented (CONTRACT: header X-Gravitee-Api-Key, else query parameter api-key).
+std::string api_key_of(const Exchange& ex) {
+  const auto header = ex.parser.get()["X-Gravitee-Api-Key"];
+  if (!header.empty()) return std::string(header);
+  if (ex.query.empty()) return {};
+  auto params = boost::urls::parse_query(ex.query);
+  if (!params) return {};
+  for (auto param : *params)
+    if (param.has_value && param.key == "api-key") return param.value.decode();
+  return {};
+}
+
+}  // namespace
+
+std::string ProxyApi::subscription_of(const Exchange& ex) const {
+  if (!subscriptions_) return {};
+  const std::string key = api_key_of(ex);
+  if (key.empty()) return {};
+  auto info = subscriptions_->current()->find(def_->id, key, now_epoch_ms());
+  return info ? info->id : std::string();
 }
 
 void ProxyApi::start_health_checks(boost::asio::io_context& control) {

@@ -4,11 +4,13 @@
 #include "endpoints/http_proxy/response_relay.hpp"
 #include "endpoints/http_proxy/proxy_api.hpp"
 #include "endpoints/http_proxy/upstream_request.hpp"
+#include "gateway/flows/exchange_el.hpp"
 #include "gateway/flows/flow_run.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
+#include <spdlog/spdlog.h>
 
 #include <string>
 #include <vector>
@@ -29,7 +31,26 @@ struct Attempt {
   GatewayErrc error = GatewayErrc::ok;
   bool retryable = false;  // nothing irreversible happened: the client body is intact and no response started
   bool retry_asked = false;  // the response arrived, but the retry policy's condition wants another try
+  bool condition_failure = false;  // the response arrived, but failover.failureCondition calls it a failure
 };
+
+// Whether failover.failureCondition holds for this response header (Gravitee: a failure, tried again). A
+// condition that cannot be evaluated is no failure, as in Gravitee.
+bool failure_condition_holds(const ProxyApi& api, const Exchange& ex, const http::fields& headers, unsigned status) {
+  const el::Expression* condition = api.failure_condition();
+  if (!condition) return false;
+  static const el::Map none;
+  const el::Map& properties = api.flows() ? api.flows()->properties() : none;
+  const el::Map& attributes = ex.flows ? ex.flows->attributes() : none;
+  ExchangeElContext el(ex, properties, attributes, none);
+  el.set_response(&headers, status);
+  auto r = condition->evaluate(el);
+  if (!r.ok()) {
+    spdlog::debug("{}: failover failure condition not evaluated: {}", ex.api ? ex.api->id : "", r.error);
+    return false;
+  }
+  return el::is_true(r.value);
+}
 
 struct RequestBody {
   enum class Mode { none, buffered, streamed } mode = Mode::none;
@@ -89,13 +110,16 @@ asio::awaitable<Attempt> send_request(UpstreamConnection& up, Exchange& ex, cons
 }
 
 // Reads the backend's response header and streams the response (or the one its redirects lead to) to the client.
-// With `retry_gate`, a response the retry condition rejects is dropped unread (the connection is not reused).
-asio::awaitable<Attempt> relay_response(UpstreamConnection& up, Exchange& ex, const EndpointConfig& config,
-                                        std::chrono::milliseconds header_timeout, bool& upstream_reusable,
-                                        bool replayable, bool retry_gate) {
+// A response that failover's failure condition or (with `retry_gate`) the retry condition rejects is dropped
+// unread (the connection is not reused).
+asio::awaitable<Attempt> relay_response(const ProxyApi& api, UpstreamConnection& up, Exchange& ex,
+                                        const EndpointConfig& config, std::chrono::milliseconds header_timeout,
+                                        bool& upstream_reusable, bool replayable, bool retry_gate) {
   ResponseParser rp;
   if (auto ec = co_await read_response_header(up, rp, ex.head(), header_timeout))
     co_return Attempt{false, classify_upstream_error(ec, false), replayable};
+  if (replayable && failure_condition_holds(api, ex, rp.get().base(), rp.get().result_int()))
+    co_return Attempt{false, GatewayErrc::upstream_error, true, false, true};
   if (retry_gate && ex.flows->retry_wanted(rp.get().base(), rp.get().result_int()))
     co_return Attempt{false, GatewayErrc::upstream_error, true, true};
   if (auto location = redirect_to_follow(config, ex, rp.get()); !location.empty()) {
@@ -107,8 +131,8 @@ asio::awaitable<Attempt> relay_response(UpstreamConnection& up, Exchange& ex, co
   co_return Attempt{outcome == GatewayErrc::ok, outcome, false};
 }
 
-asio::awaitable<Attempt> attempt_once(EndpointRuntime& endpoint, Exchange& ex, RequestBody& body,
-                                      std::chrono::milliseconds header_timeout, bool retry_gate) {
+asio::awaitable<Attempt> attempt_once(const ProxyApi& api, EndpointRuntime& endpoint, Exchange& ex,
+                                      RequestBody& body, std::chrono::milliseconds header_timeout, bool retry_gate) {
   const EndpointConfig& config = endpoint.config();
   UpstreamPool& pool = endpoint.pool(ex.worker);
   const bool replayable = body.mode != RequestBody::Mode::streamed || ex.bytes_in == 0;
@@ -121,10 +145,10 @@ asio::awaitable<Attempt> attempt_once(EndpointRuntime& endpoint, Exchange& ex, R
     bool reusable = false;
     Attempt done = sent;
     if (sent.ok)
-      done = co_await relay_response(*conn, ex, config, header_timeout, reusable,
+      done = co_await relay_response(api, *conn, ex, config, header_timeout, reusable,
                                      body.mode != RequestBody::Mode::streamed, retry_gate);
     pool.release(std::move(conn), done.ok && reusable);
-    const bool stale = reused && !done.ok && done.retryable && !done.retry_asked &&
+    const bool stale = reused && !done.ok && done.retryable && !done.retry_asked && !done.condition_failure &&
                        (done.error == GatewayErrc::upstream_connection_closed ||
                         done.error == GatewayErrc::upstream_connection_reset || done.error == GatewayErrc::upstream_error);
     if (!stale || fresh) co_return done;
@@ -132,34 +156,46 @@ asio::awaitable<Attempt> attempt_once(EndpointRuntime& endpoint, Exchange& ex, R
   co_return Attempt{false, GatewayErrc::upstream_error, false};
 }
 
+// Whether an attempt's outcome counts against the circuit breaker: the backend failed (no answer, a broken one, or
+// one the failure condition rejects). A client at fault, or a response the retry policy wants tried again, is no
+// failure of the backend.
+bool backend_failed(const Attempt& result) {
+  if (result.ok || result.retry_asked) return false;
+  return result.condition_failure || describe(result.error).status >= 500;
+}
+
 // One call of the backend, with failover across the group's endpoints. `header_limit` bounds the wait for each
-// response header (the retry policy's timeout).
+// response header (the retry policy's timeout). As in Gravitee, the circuit breaker guards the whole call (it
+// counts requests whose attempts all failed, not attempts), and a call whose attempts are spent (or that the
+// open breaker refuses) answers 502, whatever the last attempt's error.
 asio::awaitable<Attempt> call_backend(ProxyApi& api, Exchange& ex, RequestBody& body,
                                       std::chrono::milliseconds header_limit, bool retry_gate) {
   const Failover& failover = api.failover();
   const int attempts = failover.enabled ? 1 + std::max(0, failover.max_retries) : 1;
   const auto header_timeout = std::min(header_limit, failover.enabled ? failover.slow_call_duration
                                                                       : std::chrono::milliseconds::max());
+  CircuitBreaker* breaker = nullptr;
+  if (auto* breakers = api.breakers())
+    breaker = &breakers->for_subscription(failover.per_subscription ? api.subscription_of(ex) : std::string());
+  if (breaker && !breaker->try_acquire(std::chrono::steady_clock::now()))
+    co_return Attempt{false, GatewayErrc::upstream_error, false};
   std::vector<EndpointRuntime*> tried;
   Attempt last{false, GatewayErrc::no_endpoint_available, false};
   for (int attempt = 0; attempt < attempts; ++attempt) {
-    EndpointRuntime* endpoint = api.default_group().pick(std::chrono::steady_clock::now(), tried);
+    EndpointRuntime* endpoint = api.default_group().pick_retry(tried, failover.force_next_endpoint_on_failure);
     if (!endpoint) break;
     tried.push_back(endpoint);
     ex.endpoint = endpoint->name();
-    auto* breaker = endpoint->breaker();
-    const auto now = std::chrono::steady_clock::now();
-    if (breaker && !breaker->try_acquire(now)) continue;
     const auto timeout = std::min(header_timeout, endpoint->config().http.read_timeout);
-    Attempt result = co_await attempt_once(*endpoint, ex, body, timeout, retry_gate);
-    if (breaker) {
-      if (result.ok || result.retry_asked) breaker->on_success(std::chrono::steady_clock::now());
-      else if (describe(result.error).status >= 500) breaker->on_failure(std::chrono::steady_clock::now());
-      else breaker->on_success(std::chrono::steady_clock::now());  // the client was at fault, not the backend
-    }
-    last = result;
-    if (result.ok || !result.retryable || result.retry_asked) break;
+    last = co_await attempt_once(api, *endpoint, ex, body, timeout, retry_gate);
+    if (last.ok || !last.retryable || last.retry_asked) break;
   }
+  if (!breaker) co_return last;
+  if (backend_failed(last)) breaker->on_failure(std::chrono::steady_clock::now());
+  else breaker->on_success(std::chrono::steady_clock::now());
+  // Spent slow calls (504 on their own) and rejected responses answer 502, as every spent failover does in Gravitee.
+  if (!last.ok && !ex.response_started && (last.condition_failure || describe(last.error).status == 504))
+    last.error = GatewayErrc::upstream_error;
   co_return last;
 }
 

@@ -43,7 +43,7 @@ asio::awaitable<void> pump(net::FlexStream& from, boost::beast::flat_buffer& pen
 
 asio::awaitable<void> tunnel_upgrade(ProxyApi& api, Exchange& ex) {
   using namespace asio::experimental::awaitable_operators;
-  EndpointRuntime* endpoint = api.default_group().pick(std::chrono::steady_clock::now());
+  EndpointRuntime* endpoint = api.default_group().pick();
   if (!endpoint) co_return co_await write_error(ex, GatewayErrc::no_endpoint_available);
   ex.endpoint = endpoint->name();
   const EndpointConfig& config = endpoint->config();
