@@ -1,5 +1,7 @@
 #include "endpoints/http_proxy/proxy_api.hpp"
 
+#include "gateway/api_key.hpp"
+
 #include "core/el/diagnose.hpp"
 #include "endpoints/http_proxy/health_checker.hpp"
 #include "endpoints/http_proxy/upstream_tls.hpp"
@@ -8,7 +10,6 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/url/parse_query.hpp>
 
 #include <algorithm>
 
@@ -138,25 +139,9 @@ std::shared_ptr<ProxyApi> ProxyApi::create(std::shared_ptr<const ApiDefinition> 
   return api;
 }
 
-namespace {
-
-// The API key the client presented (CONTRACT: header X-Gravitee-Api-Key, else query parameter api-key).
-std::string api_key_of(const Exchange& ex) {
-  const auto header = ex.parser.get()["X-Gravitee-Api-Key"];
-  if (!header.empty()) return std::string(header);
-  if (ex.query.empty()) return {};
-  auto params = boost::urls::parse_query(ex.query);
-  if (!params) return {};
-  for (auto param : *params)
-    if (param.has_value && param.key == "api-key") return param.value.decode();
-  return {};
-}
-
-}  // namespace
-
 std::string ProxyApi::subscription_of(const Exchange& ex) const {
   if (!subscriptions_) return {};
-  const std::string key = api_key_of(ex);
+  const std::string key = presented_api_key(ex);
   if (key.empty()) return {};
   auto info = subscriptions_->current()->find(def_->id, key, now_epoch_ms());
   return info ? info->id : std::string();

@@ -1,10 +1,11 @@
 #include "gateway/message/phase_chain.hpp"
 
+#include "gateway/api_key.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/url/parse_query.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -20,22 +21,10 @@ std::string_view operations_of(std::string_view entrypoint_type) {
 
 namespace {
 
-// The API key the client presented (CONTRACT: header X-Gravitee-Api-Key, else query parameter api-key).
-std::string api_key_of(const Exchange& ex) {
-  const auto header = ex.parser.get()["X-Gravitee-Api-Key"];
-  if (!header.empty()) return std::string(header);
-  if (ex.query.empty()) return {};
-  auto params = boost::urls::parse_query(ex.query);
-  if (!params) return {};
-  for (auto param : *params)
-    if (param.has_value && param.key == "api-key") return param.value.decode();
-  return {};
-}
-
 std::shared_ptr<const SubscriptionInfo> subscription_of(const FlowChain& chain, const Exchange& ex) {
   const auto* directory = chain.services().subscriptions;
   if (!directory || !ex.api) return nullptr;
-  const std::string key = api_key_of(ex);
+  const std::string key = presented_api_key(ex);
   if (key.empty()) return nullptr;
   return directory->current()->find(ex.api->id, key, now_epoch_ms());
 }
