@@ -65,6 +65,7 @@ int run_serve(const std::string& config_path, char** environ) {
     }
     deployer->set_counter_store(std::move(counters));
   }
+  deployer->set_tenant(config.gateway.tenant);
   if (!config.apis_dir.empty()) deployer->load_directory(config.apis_dir);
   // Signals are caught from here on: one arriving during the rest of the start-up is handled once the control
   // thread runs, instead of killing the process half started.

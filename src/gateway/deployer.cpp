@@ -47,14 +47,35 @@ void Deployer::set_counter_store(std::unique_ptr<CounterStore> store) {
   services_.counters = counters_.get();
 }
 
+namespace {
+
+// The definition as this gateway serves it: endpoints that name tenants, none of them `tenant`, left out (Gravitee:
+// an endpoint without tenants serves every gateway). The definition itself is returned when nothing changes.
+std::shared_ptr<const ApiDefinition> for_tenant(std::shared_ptr<const ApiDefinition> def, const std::string& tenant) {
+  if (!def || tenant.empty()) return def;
+  auto serves = [&](const Endpoint& e) {
+    return e.tenants.empty() || std::find(e.tenants.begin(), e.tenants.end(), tenant) != e.tenants.end();
+  };
+  bool all = true;
+  for (const auto& group : def->endpoint_groups)
+    all = all && std::all_of(group.endpoints.begin(), group.endpoints.end(), serves);
+  if (all) return def;
+  auto copy = std::make_shared<ApiDefinition>(*def);
+  for (auto& group : copy->endpoint_groups) std::erase_if(group.endpoints, [&](const Endpoint& e) { return !serves(e); });
+  return copy;
+}
+
+}  // namespace
+
 std::shared_ptr<const DeployedApi> Deployer::build(const std::string& source, const std::string& text,
                                                    std::size_t& problems) {
   Diagnostics diag;
   auto def = load_definition(text, registry_, diag);
   std::shared_ptr<http_proxy::ProxyApi> proxy;
   std::shared_ptr<MessageApi> message;
-  if (def && def->type == ApiType::proxy) proxy = http_proxy::ProxyApi::create(def, workers_, diag, services_);
-  else if (def && def->type == ApiType::message) message = MessageApi::create(def, registry_, diag, services_);
+  const auto served = for_tenant(def, tenant_);
+  if (def && def->type == ApiType::proxy) proxy = http_proxy::ProxyApi::create(served, workers_, diag, services_);
+  else if (def && def->type == ApiType::message) message = MessageApi::create(served, registry_, diag, services_);
   for (const auto& p : diag.problems()) {
     if (p.severity == Problem::Severity::error) {
       spdlog::error("{}: {}: {}", source, p.path, p.message);

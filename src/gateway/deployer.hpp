@@ -24,6 +24,8 @@ class Deployer {
  public:
   // Health checks and other background services run on `control`.
   Deployer(const Registry& registry, std::size_t workers, boost::asio::io_context& control);
+  // This gateway's tenant (gateway.tenant): endpoints naming other tenants are left out of every API it deploys.
+  void set_tenant(std::string tenant) { tenant_ = std::move(tenant); }
 
   std::shared_ptr<const GatewaySnapshot> snapshot() const { return current_.load(std::memory_order_acquire); }
 
@@ -65,6 +67,7 @@ class Deployer {
   SubscriptionDirectory subscriptions_;
   ResponseCache cache_;  // the cache policy's responses; an API's are dropped when it is redeployed
   PolicyServices services_{counters_.get(), &subscriptions_, &cache_};
+  std::string tenant_;
 };
 
 }  // namespace gantry

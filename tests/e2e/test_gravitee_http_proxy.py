@@ -109,8 +109,6 @@ def test_sse_is_proxied_and_the_backend_connection_closes_with_the_client(gantry
 
 # -- http/tenants/api-v4-with-tenants.json -------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="gap: Gantry has no gateway tenant setting (Gravitee's `tenant`); endpoint "
-                   "`tenants` are parsed but endpoints are not filtered by them, so round-robin reaches /whoami too")
 def test_tenant_gateway_uses_only_its_tenants_endpoints(gantry, scripted):
     gw = gantry([definition("http/tenants/api-v4-with-tenants.json", backend=scripted.origin)],
                 config={"gateway.tenant": "tenant-1"})

@@ -68,6 +68,7 @@ const std::vector<Key>& keys() {
       text("gateway.host", [](Config& c) -> auto& { return c.gateway.host; }),
       integer<std::uint16_t>("gateway.port", [](Config& c) -> auto& { return c.gateway.port; }),
       integer<int>("gateway.threads", [](Config& c) -> auto& { return c.gateway.threads; }),
+      text("gateway.tenant", [](Config& c) -> auto& { return c.gateway.tenant; }),
       text("gateway.tls.cert", [](Config& c) -> auto& { return c.gateway.tls_cert; }),
       text("gateway.tls.key", [](Config& c) -> auto& { return c.gateway.tls_key; }),
       integer<std::uint64_t>("gateway.limits.max_header_bytes",

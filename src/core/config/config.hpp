@@ -18,6 +18,8 @@ struct GatewayConfig {
   std::chrono::milliseconds request_header_timeout{10000};
   std::chrono::milliseconds keepalive_idle_timeout{60000};
   std::chrono::milliseconds drain_timeout{10000};
+  // Gravitee's gateway tenant: endpoints that name tenants serve only gateways of one of them ("" = every endpoint).
+  std::string tenant;
   bool tls_enabled() const { return !tls_cert.empty() && !tls_key.empty(); }
 };
 
