@@ -11,7 +11,7 @@ import threading
 import pytest
 
 from helpers.gravitee import definition
-from helpers.management import create_api, created_id, deploy, start
+from helpers.management import create_api, deploy, published_key_plan, start, subscribe_for_key
 from helpers.scripted_backend import Answer, ScriptedBackend
 
 SLOW = 0.75
@@ -239,14 +239,10 @@ def test_circuit_breaker_per_subscription_api_key_consumer_keeps_its_own(gantry,
     gw = gantry()
     with gw.management() as m:
         api_id = create_api(m, api)
-        plan_id = created_id(m.post(f"/apis/{api_id}/plans", json={"name": "Keys", "security": {"type": "API_KEY"}}))
-        assert m.post(f"/apis/{api_id}/plans/{plan_id}/_publish").status_code == 200
+        plan_id = published_key_plan(m, api_id)
         deploy(m, api_id)
         start(m, api_id)
-        app_id = created_id(m.post("/applications", json={"name": "Subscriber"}))
-        subscription = created_id(m.post(f"/apis/{api_id}/subscriptions",
-                                         json={"applicationId": app_id, "planId": plan_id}))
-        key = m.get(f"/apis/{api_id}/subscriptions/{subscription}/api-keys").json()["data"][0]["key"]
+        key = subscribe_for_key(m, api_id, plan_id, "Subscriber")
     assert parallel_gets(gw, "/test", 2) == [502, 502]
     assert len(scripted.requests_to("/endpoint")) == 4
     scripted.reset()

@@ -4,7 +4,7 @@ and request-phase policies on the request that opens an SSE stream."""
 import time
 
 from helpers.flows import rate_limit, step
-from helpers.management import create_api, created_id, deploy, start
+from helpers.management import create_api, deploy, published_key_plan, start, subscribe_for_key
 from helpers.messages import SseReader, client, message_api, sse_stream
 from helpers.waiting import wait_until
 
@@ -38,14 +38,6 @@ def events_of(c, path, headers=None, limit=100):
     return out
 
 
-def subscribe_with_metadata(m, api_id, plan_id, app_name, metadata):
-    app_id = created_id(m.post("/applications", json={"name": app_name}))
-    r = m.post(f"/apis/{api_id}/subscriptions", json={"applicationId": app_id, "planId": plan_id, "metadata": metadata})
-    assert r.status_code == 201, r.text
-    keys = m.get(f"/apis/{api_id}/subscriptions/{r.json()['id']}/api-keys").json()["data"]
-    return keys[0]["key"]
-
-
 def test_seed_message_filtering_with_subscription_metadata(gantry):
     """Seed 001: a subscribe-phase message-filtering step compares a message header with the metadata of the
     subscription the client's API key belongs to; the subscription is made through the management API."""
@@ -57,13 +49,12 @@ def test_seed_message_filtering_with_subscription_metadata(gantry):
          "policy": "message-filtering", "configuration": {"filter": SEED_FILTER}}])]
     with gw.management() as m:
         api_id = create_api(m, api)
-        plan_id = created_id(m.post(f"/apis/{api_id}/plans", json={"name": "Keys", "security": {"type": "API_KEY"}}))
-        assert m.post(f"/apis/{api_id}/plans/{plan_id}/_publish").status_code == 200
+        plan_id = published_key_plan(m, api_id)
         deploy(m, api_id)
         start(m, api_id)
         # Subscriptions made while the API runs: the gateway knows their keys when the management API answers.
-        blue = subscribe_with_metadata(m, api_id, plan_id, "Blue app", {"bar": "blue"})
-        red = subscribe_with_metadata(m, api_id, plan_id, "Red app", {"bar": "red"})
+        blue = subscribe_for_key(m, api_id, plan_id, "Blue app", {"bar": "blue"})
+        red = subscribe_for_key(m, api_id, plan_id, "Red app", {"bar": "red"})
     with client(gw) as c:
         got = events_of(c, "/seed-filter", {"X-Gravitee-Api-Key": blue})
         assert [(e.id, e.data) for e in got] == [(str(i), "mock message") for i in range(3)]

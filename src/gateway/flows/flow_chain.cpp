@@ -146,6 +146,15 @@ const CompiledFlow* best_of(const std::vector<const CompiledFlow*>& candidates, 
 
 }  // namespace
 
+bool flow_condition_holds(const CompiledFlow& flow, const el::Context& el) {
+  auto result = flow.condition->evaluate(el);
+  if (!result.ok()) {
+    spdlog::debug("flow '{}': condition not evaluated ({}); the flow is skipped", flow.name, result.error);
+    return false;
+  }
+  return el::is_true(result.value);
+}
+
 bool flow_matches(const CompiledFlow& flow, const FlowRequest& request, el::Map* params) {
   if (flow.channel && !channel_matches(flow, request)) return false;
   if (flow.path) {
@@ -154,14 +163,8 @@ bool flow_matches(const CompiledFlow& flow, const FlowRequest& request, el::Map*
       return false;
     if (!flow.path->match(request.path, flow.path_operator, nullptr)) return false;
   }
-  if (flow.condition && request.el && !request.defer_conditions) {
-    auto result = flow.condition->evaluate(*request.el);
-    if (!result.ok()) {
-      spdlog::debug("flow '{}': condition not evaluated ({}); the flow is skipped", flow.name, result.error);
-      return false;
-    }
-    if (!el::is_true(result.value)) return false;
-  }
+  if (flow.condition && request.el && !request.defer_conditions && !flow_condition_holds(flow, *request.el))
+    return false;
   if (params && flow.path) flow.path->match(request.path, flow.path_operator, params);
   return true;
 }

@@ -77,6 +77,9 @@ class FlowChain {
   PolicyServices services_;
 };
 
+// Whether a flow's `condition` selector holds in `el` (one that cannot be evaluated does not: the flow is skipped).
+bool flow_condition_holds(const CompiledFlow& flow, const el::Context& el);
+
 // Whether one flow's selectors all accept the request (a flow without selectors accepts every request).
 bool flow_matches(const CompiledFlow& flow, const FlowRequest& request, el::Map* params);
 

@@ -113,15 +113,6 @@ bool FlowRun::retry_wanted(const http::fields& headers, unsigned status) {
   return el::is_true(r.value);
 }
 
-bool FlowRun::condition_holds(const CompiledFlow& flow) {
-  auto r = flow.condition->evaluate(el_);
-  if (!r.ok()) {
-    spdlog::debug("flow '{}': condition not evaluated ({}); the flow is skipped", flow.name, r.error);
-    return false;
-  }
-  return el::is_true(r.value);
-}
-
 asio::awaitable<Verdict> FlowRun::run_steps(const std::vector<CompiledStep> CompiledFlow::*phase, bool response) {
   // Deferred flow conditions are decided in the request phase, each just before its flow runs; a flow whose
   // condition is false leaves the list for the later phases too.
@@ -129,7 +120,7 @@ asio::awaitable<Verdict> FlowRun::run_steps(const std::vector<CompiledStep> Comp
   std::size_t kept = 0;
   for (std::size_t f = 0; f < flows_.size(); ++f) {
     const CompiledFlow* flow = flows_[f];
-    if (decide_conditions && flow->condition && !condition_holds(*flow)) continue;
+    if (decide_conditions && flow->condition && !flow_condition_holds(*flow, el_)) continue;
     flows_[kept++] = flow;
     for (const auto& step : flow->*phase) {
       if (step.condition) {

@@ -57,7 +57,6 @@ class FlowRun {
   const FlowChain& chain() const { return chain_; }
 
  private:
-  bool condition_holds(const CompiledFlow& flow);
   boost::asio::awaitable<Verdict> run_steps(const std::vector<CompiledStep> CompiledFlow::*phase, bool response);
 
   const FlowChain& chain_;

@@ -45,18 +45,23 @@ MessagePhaseRun::~MessagePhaseRun() {
 
 MessageOutcome run_publish(MessagePhaseRun* run, MessagePtr message) {
   if (!run) return {std::move(message)};
-  MessageFields context = run->context_attributes();
-  std::erase_if(context, [&](const auto& attribute) {
-    return std::any_of(message->attributes.begin(), message->attributes.end(),
-                       [&](const auto& own) { return own.first == attribute.first; });
-  });
-  if (!context.empty()) {
+  const MessageFields& context = run->publish_attributes();
+  const auto missing = [&own = message->attributes](const auto& attribute) {
+    return std::none_of(own.begin(), own.end(), [&](const auto& field) { return field.first == attribute.first; });
+  };
+  if (std::any_of(context.begin(), context.end(), missing)) {
     auto with_context = std::make_shared<Message>(*message);
-    for (auto& attribute : context) with_context->attributes.push_back(std::move(attribute));
+    for (const auto& attribute : context)
+      if (missing(attribute)) with_context->attributes.push_back(attribute);
     message = std::move(with_context);
   }
   if (!run->has_publish()) return {std::move(message)};
   return run->publish(std::move(message));
+}
+
+const MessageFields& MessagePhaseRun::publish_attributes() {
+  if (!publish_attributes_) publish_attributes_ = context_attributes();
+  return *publish_attributes_;
 }
 
 MessageFields MessagePhaseRun::context_attributes() const {

@@ -55,6 +55,9 @@ class MessagePhaseRun {
 
   // #context.attributes as text (after the request phase), for the endpoint subscription.
   MessageFields context_attributes() const;
+  // The same, taken once at the first publish (the request and response phases are over by then; message steps
+  // write message attributes, never these): what every published message carries along.
+  const MessageFields& publish_attributes();
 
   bool has_publish() const { return !publish_.empty(); }
   bool has_subscribe() const { return !subscribe_.empty(); }
@@ -81,6 +84,7 @@ class MessagePhaseRun {
   std::string_view entrypoint_, operations_;
   std::optional<FlowRun> flow_run_;
   el::Map own_attributes_;  // #context.attributes of a run without a request
+  std::optional<MessageFields> publish_attributes_;
   std::shared_ptr<const SubscriptionInfo> subscription_;  // of a run without a request
   std::optional<MessageElContext> el_;
   MessageSteps publish_{MessagePhase::publish}, subscribe_{MessagePhase::subscribe};

@@ -24,6 +24,23 @@ def start(m, api_id):
     assert r.status_code == 204, r.text
 
 
+def published_key_plan(m, api_id, name="Keys"):
+    """An API_KEY plan of the API, published: its id."""
+    plan_id = created_id(m.post(f"/apis/{api_id}/plans", json={"name": name, "security": {"type": "API_KEY"}}))
+    assert m.post(f"/apis/{api_id}/plans/{plan_id}/_publish").status_code == 200
+    return plan_id
+
+
+def subscribe_for_key(m, api_id, plan_id, app_name, metadata=None):
+    """A new application subscribed to the plan (with `metadata`): the API key of its subscription."""
+    app_id = created_id(m.post("/applications", json={"name": app_name}))
+    body = {"applicationId": app_id, "planId": plan_id}
+    if metadata is not None:
+        body["metadata"] = metadata
+    subscription = created_id(m.post(f"/apis/{api_id}/subscriptions", json=body))
+    return m.get(f"/apis/{api_id}/subscriptions/{subscription}/api-keys").json()["data"][0]["key"]
+
+
 def stop(m, api_id):
     r = m.post(f"/apis/{api_id}/_stop")
     assert r.status_code == 204, r.text
