@@ -25,6 +25,7 @@ def test_response_phase_runs_on_each_entrypoint_response(gantry, slow):
         with sse_stream(c, "/resp") as r:
             assert r.status_code == 200
             assert (r.headers["x-phase"], r.headers["x-method"]) == ("response", "GET")
+            assert r.headers["connection"] == "close"  # the stream ends the connection: no client may reuse it
             r.read()
         r = c.get("/resp", headers={"Accept": "application/json"}, params={"limit": "1"})
         assert r.status_code == 200, r.text

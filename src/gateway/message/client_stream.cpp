@@ -25,8 +25,11 @@ asio::awaitable<bool> write_stream_header(Exchange& ex, const http::fields& head
   if (!proceed) co_return false;
   res.result(status);
   res.chunked(true);
+  // The connection ends with the stream (bytes the client sends meanwhile are discarded), so say so: a client
+  // that reused it for its next request would otherwise find it closed under that request.
+  res.keep_alive(false);
   ex.status = status;
-  ex.keep_alive = false;  // the connection ends with the stream
+  ex.keep_alive = false;
   ex.response_started = true;
   http::response_serializer<http::empty_body> sr{res};
   auto [ec, n] = co_await http::async_write_header(ex.client, sr, use_tuple);
