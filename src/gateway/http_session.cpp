@@ -141,9 +141,11 @@ asio::awaitable<void> serve_connection(Server::Worker& worker, asio::ip::tcp::so
     // is owed its 408 before we close.
     stream->tcp().expires_never();
     error_code rec;
-    if (holds_whole_header(buffer)) {  // the common case: parsing needs no I/O, so no deadline to race
-      rec = std::get<0>(co_await http::async_read_header(*stream, buffer, parser, use_tuple));
-    } else {
+    if (holds_whole_header(buffer)) {  // the common case: parsed where it lies, with no I/O and no deadline
+      buffer.consume(parser.put(buffer.data(), rec));
+      if (rec == http::error::need_more) rec = {};
+    }
+    if (!rec && !parser.is_header_done()) {
       header_deadline.expires_after(config.request_header_timeout);
       auto outcome = co_await (http::async_read_header(*stream, buffer, parser, use_tuple) ||
                                header_deadline.async_wait(use_tuple));

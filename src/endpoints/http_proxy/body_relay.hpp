@@ -1,8 +1,9 @@
-// Moves an HTTP body from a parser on one stream to a serializer on another in fixed-size chunks, so no body is
+// Moves an HTTP body from a parser on one stream to a BodyWriter on another in fixed-size chunks, so no body is
 // ever held whole in memory (Beast's relay pattern with buffer_body), optionally decompressing it on the way.
 // Internal to the http-proxy endpoint.
 #pragma once
 
+#include "endpoints/http_proxy/body_writer.hpp"
 #include "endpoints/http_proxy/inflater.hpp"
 #include "net/flex_stream.hpp"
 
@@ -13,7 +14,6 @@
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
 
 #include <array>
 #include <chrono>
@@ -28,30 +28,13 @@ struct RelayResult {
   std::uint64_t bytes = 0;                // body bytes written
 };
 
-// Writes one piece of body through the serializer; `more` = false ends the body.
-template <class Serializer, class Body>
-boost::asio::awaitable<boost::system::error_code> write_piece(net::FlexStream& to, Serializer& serializer, Body& body,
-                                                              char* data, std::size_t size, bool more,
-                                                              std::chrono::milliseconds timeout) {
-  namespace http = boost::beast::http;
-  body.data = data;
-  body.size = size;
-  body.more = more;
-  to.tcp().expires_after(timeout);
-  auto [ec, n] = co_await http::async_write(to, serializer, boost::asio::as_tuple(boost::asio::use_awaitable));
-  if (ec == http::error::need_buffer) ec = {};
-  co_return ec;
-}
-
-// `parser` has read its header already; `serializer` has written its header already and serialises a message
-// whose buffer_body is `body` (it may be the parser's own message). `chunk` is the connection's scratch buffer
-// (one per connection rather than one per call keeps the allocator out of the hot path). With an `inflater`,
-// what is written is the decompressed body.
-template <class Parser, class Serializer, class Body>
+// `parser` has read its header already; `writer` sends the head it holds with the first piece. `chunk` is the
+// connection's scratch buffer (one per connection rather than one per call keeps the allocator out of the hot
+// path). With an `inflater`, what is written is the decompressed body.
+template <class Parser>
 boost::asio::awaitable<RelayResult> relay_body(net::FlexStream& from, boost::beast::flat_buffer& from_buffer,
-                                               Parser& parser, net::FlexStream& to, Serializer& serializer,
-                                               Body& body, std::chrono::milliseconds read_timeout,
-                                               std::chrono::milliseconds write_timeout, std::span<char> chunk,
+                                               Parser& parser, BodyWriter& writer,
+                                               std::chrono::milliseconds read_timeout, std::span<char> chunk,
                                                Inflater* inflater = nullptr) {
   namespace asio = boost::asio;
   namespace http = boost::beast::http;
@@ -73,7 +56,7 @@ boost::asio::awaitable<RelayResult> relay_body(net::FlexStream& from, boost::bea
     const std::size_t got = chunk.size() - in.size;
     if (got == 0) continue;
     if (!inflater) {
-      result.write_error = co_await write_piece(to, serializer, body, chunk.data(), got, true, write_timeout);
+      result.write_error = co_await writer.write(chunk.data(), got, parser.is_done());  // the last chunk too
       if (result.write_error) co_return result;
       result.bytes += got;
       continue;
@@ -86,13 +69,12 @@ boost::asio::awaitable<RelayResult> relay_body(net::FlexStream& from, boost::bea
         co_return result;
       }
       if (produced == 0) break;
-      result.write_error = co_await write_piece(to, serializer, body, inflated->data(), produced, true, write_timeout);
+      result.write_error = co_await writer.write(inflated->data(), produced, false);
       if (result.write_error) co_return result;
       result.bytes += produced;
     }
   }
-  if (!serializer.is_done())
-    result.write_error = co_await write_piece(to, serializer, body, nullptr, 0, false, write_timeout);
+  if (!writer.done()) result.write_error = co_await writer.write(nullptr, 0, true);
   co_return result;
 }
 

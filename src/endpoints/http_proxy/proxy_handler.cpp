@@ -1,6 +1,7 @@
 #include "endpoints/http_proxy/proxy_handler.hpp"
 
 #include "endpoints/http_proxy/body_relay.hpp"
+#include "endpoints/http_proxy/body_writer.hpp"
 #include "endpoints/http_proxy/response_relay.hpp"
 #include "endpoints/http_proxy/proxy_api.hpp"
 #include "endpoints/http_proxy/upstream_request.hpp"
@@ -59,53 +60,47 @@ struct RequestBody {
   const std::string& bytes() const { return held ? *held : buffered; }
 };
 
-void set_request_framing(http::request<http::buffer_body>& req, const Exchange& ex, const RequestBody& body) {
+BodyFraming request_framing(const Exchange& ex, const RequestBody& body) {
+  const auto& in = ex.parser.get();
   switch (body.mode) {
     case RequestBody::Mode::none:
-      if (ex.parser.get().has_content_length()) req.content_length(0);
-      break;
+      if (in.has_content_length()) return {0, false};
+      return {};
     case RequestBody::Mode::buffered:
       // A body the flows gave to a request that had none is sent with its length; an empty one adds nothing.
-      if (!body.bytes().empty() || ex.parser.get().has_content_length() || ex.parser.get().chunked())
-        req.content_length(body.bytes().size());
-      break;
+      if (!body.bytes().empty() || in.has_content_length() || in.chunked()) return {body.bytes().size(), false};
+      return {};
     case RequestBody::Mode::streamed:
-      if (ex.parser.get().chunked()) req.chunked(true);
-      else req.content_length(ex.parser.content_length().value_or(0));
-      break;
+      if (in.chunked()) return {std::nullopt, true};
+      return {ex.parser.content_length().value_or(0), false};
   }
+  return {};
 }
 
 // Sends the request (header and body) to the backend. Returns the failure to report, or ok.
 asio::awaitable<Attempt> send_request(UpstreamConnection& up, Exchange& ex, const EndpointConfig& config,
                                       RequestBody& body) {
-  auto req = make_upstream_request(ex, config);
-  set_request_framing(req, ex, body);
-  http::request_serializer<http::buffer_body> sr{req};
-  up.stream.tcp().expires_after(config.http.read_timeout);
-  auto [ec, n] = co_await http::async_write_header(up.stream, sr, use_tuple);
-  // Nothing of the client's body has been read yet, whatever its mode: another try is possible.
-  if (ec) co_return Attempt{false, classify_upstream_error(ec, false), true};
-
-  if (body.mode == RequestBody::Mode::streamed) {
-    if (!co_await send_continue_if_expected(ex)) co_return Attempt{false, GatewayErrc::bad_request, false};
-    auto relayed = co_await relay_body(ex.client, ex.client_buffer, ex.parser, up.stream, sr, req.body(),
-                                       ex.config.keepalive_idle_timeout, config.http.read_timeout, ex.scratch);
-    ex.bytes_in += relayed.bytes;
-    if (relayed.read_error) co_return Attempt{false, client_read_error(relayed.read_error), false};
-    if (relayed.write_error) co_return Attempt{false, classify_upstream_error(relayed.write_error, false), false};
+  const BodyFraming framing = request_framing(ex, body);
+  std::string head;
+  head.reserve(1024);
+  serialize_upstream_head(ex, config, framing, head);
+  BodyWriter writer(up.stream, std::move(head), framing.chunked, config.http.read_timeout);
+  if (body.mode != RequestBody::Mode::streamed) {
+    const std::string_view bytes = body.mode == RequestBody::Mode::buffered ? body.bytes() : std::string_view();
+    const auto ec = co_await writer.write(bytes.data(), bytes.size(), true);
+    // Nothing of the client's body is lost when this fails: another try is possible.
+    if (ec) co_return Attempt{false, classify_upstream_error(ec, false), true};
     co_return Attempt{true};
   }
-  auto& out = req.body();
-  // Beast only reads from a buffer_body; the cast does not lead to a write.
-  out.data = body.mode == RequestBody::Mode::buffered ? const_cast<char*>(body.bytes().data()) : nullptr;
-  out.size = body.mode == RequestBody::Mode::buffered ? body.bytes().size() : 0;
-  out.more = false;
-  while (!sr.is_done()) {
-    std::tie(ec, n) = co_await http::async_write(up.stream, sr, use_tuple);
-    if (ec == http::error::need_buffer) ec = {};
-    if (ec) co_return Attempt{false, classify_upstream_error(ec, false), true};
-  }
+  // The header goes first on its own: the client is told to send its body (100-continue) only once the backend
+  // took the header, and nothing of that body has been read yet if this fails, so another try is possible.
+  if (auto ec = co_await writer.write(nullptr, 0, false)) co_return Attempt{false, classify_upstream_error(ec, false), true};
+  if (!co_await send_continue_if_expected(ex)) co_return Attempt{false, GatewayErrc::bad_request, false};
+  auto relayed = co_await relay_body(ex.client, ex.client_buffer, ex.parser, writer, ex.config.keepalive_idle_timeout,
+                                     ex.scratch);
+  ex.bytes_in += relayed.bytes;
+  if (relayed.read_error) co_return Attempt{false, client_read_error(relayed.read_error), false};
+  if (relayed.write_error) co_return Attempt{false, classify_upstream_error(relayed.write_error, false), false};
   co_return Attempt{true};
 }
 

@@ -91,21 +91,22 @@ asio::awaitable<GatewayErrc> forward_response(UpstreamConnection& up, ResponsePa
   ex.keep_alive = client_keeps_alive;
   ex.status = status;
 
-  http::response_serializer<http::buffer_body> sr{res};
+  std::string head;
+  head.reserve(512);
+  serialize_head(res.base(), head);
+  BodyWriter writer(ex.client, std::move(head), res.chunked(), ex.config.keepalive_idle_timeout);
   if (!may_have_body) {
     ex.response_started = true;
-    ex.client.tcp().expires_after(ex.config.keepalive_idle_timeout);
-    auto [ec, n] = co_await http::async_write_header(ex.client, sr, use_tuple);
-    ex.bytes_out += n;
+    const auto ec = co_await writer.write(nullptr, 0, true);
     if (ec) ex.keep_alive = false;  // the client left
     upstream_reusable = !ec && backend_keeps_alive && rp.is_done();
     co_return GatewayErrc::ok;
   }
   // The header goes out together with the first piece of body: one write instead of two for most responses.
-  auto relayed = co_await relay_body(up.stream, up.buffer, rp, ex.client, sr, res.body(), config.http.read_timeout,
-                                     ex.config.keepalive_idle_timeout, ex.scratch, inflater.get());
+  auto relayed = co_await relay_body(up.stream, up.buffer, rp, writer, config.http.read_timeout, ex.scratch,
+                                     inflater.get());
   ex.bytes_out += relayed.bytes;
-  if (relayed.read_error && !sr.is_header_done()) co_return classify_upstream_error(relayed.read_error, false);
+  if (relayed.read_error && !writer.head_written()) co_return classify_upstream_error(relayed.read_error, false);
   ex.response_started = true;
   if (relayed.read_error || relayed.write_error) {
     ex.keep_alive = false;  // a truncated response can only be signalled by closing

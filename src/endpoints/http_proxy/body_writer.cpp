@@ -1,0 +1,84 @@
+#include "endpoints/http_proxy/body_writer.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include <array>
+#include <charconv>
+#include <span>
+
+namespace gantry::http_proxy {
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+namespace {
+
+void append_version(unsigned version, std::string& out) {
+  out += "HTTP/";
+  out += static_cast<char>('0' + version / 10);
+  out += '.';
+  out += static_cast<char>('0' + version % 10);
+}
+
+void append_fields(const http::fields& fields, std::string& out) {
+  for (const auto& field : fields) {
+    out += field.name_string();
+    out += ": ";
+    out += field.value();
+    out += "\r\n";
+  }
+  out += "\r\n";
+}
+
+}  // namespace
+
+void serialize_head(const http::request_header<>& head, std::string& out) {
+  out += head.method_string();
+  out += ' ';
+  out += head.target();
+  out += ' ';
+  append_version(head.version(), out);
+  out += "\r\n";
+  append_fields(head, out);
+}
+
+void serialize_head(const http::response_header<>& head, std::string& out) {
+  append_version(head.version(), out);
+  out += ' ';
+  std::array<char, 8> status;
+  auto [end, ec] = std::to_chars(status.data(), status.data() + status.size(), head.result_int());
+  out.append(status.data(), end);
+  out += ' ';
+  out += head.reason();
+  out += "\r\n";
+  append_fields(head, out);
+}
+
+asio::awaitable<error_code> BodyWriter::write(const char* data, std::size_t size, bool last) {
+  static constexpr std::string_view crlf = "\r\n";
+  static constexpr std::string_view last_chunk = "0\r\n\r\n";
+  std::array<asio::const_buffer, 5> pieces;
+  std::size_t count = 0;
+  if (!head_written_) pieces[count++] = asio::buffer(head_);
+  std::array<char, 20> size_line;
+  if (chunked_ && size > 0) {
+    auto [end, ec] = std::to_chars(size_line.data(), size_line.data() + size_line.size() - 2, size, 16);
+    *end++ = '\r';
+    *end++ = '\n';
+    pieces[count++] = asio::buffer(size_line.data(), static_cast<std::size_t>(end - size_line.data()));
+  }
+  if (size > 0) pieces[count++] = asio::buffer(data, size);
+  if (chunked_ && size > 0) pieces[count++] = asio::buffer(crlf);
+  if (chunked_ && last) pieces[count++] = asio::buffer(last_chunk);
+  if (last) done_ = true;
+  if (count == 0) co_return error_code{};
+  to_.tcp().expires_after(timeout_);
+  auto [ec, n] = co_await asio::async_write(to_, std::span<const asio::const_buffer>(pieces.data(), count),
+                                            asio::as_tuple(asio::use_awaitable));
+  head_written_ = true;
+  co_return ec;
+}
+
+}  // namespace gantry::http_proxy
