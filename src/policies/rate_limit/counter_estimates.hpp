@@ -17,19 +17,28 @@ namespace gantry {
 
 class CounterEstimates {
  public:
-  // Counts a hit on this thread's estimate of `key`: what the store had answered last, plus the hits it has not
-  // answered yet. A window that ended starts again at zero.
-  CounterValue hit(std::string_view key, std::int64_t now_ms, std::int64_t window_ms);
-  // The store's answer to one of those hits (nullopt: the store could not be reached; the estimate stays local).
-  void answered(std::string_view key, const std::optional<CounterValue>& value);
+  struct Hit {
+    CounterValue estimate;
+    std::uint64_t sequence;  // hand it back with the store's answer to this hit
+  };
+  // Counts a hit on this thread's estimate of `key`: what the store had answered last, plus the hits sent after
+  // the latest one it answered. A window that ended starts again at zero.
+  Hit hit(std::string_view key, std::int64_t now_ms, std::int64_t window_ms);
+  // The store's answer to hit `sequence` (nullopt: the store could not be reached; the hit stays counted here).
+  // Answers may come back out of order (each hit goes on whichever store connection is free): the store's count
+  // for a hit includes the hits sent before it, so those stop counting as unanswered too.
+  void answered(std::string_view key, std::uint64_t sequence, const std::optional<CounterValue>& value);
 
   std::size_t size() const { return entries_.size(); }
 
  private:
   struct Entry {
-    std::int64_t known = 0;    // the store's count, as last answered in this window
-    std::int64_t pending = 0;  // hits sent to the store and not answered yet
+    std::int64_t known = 0;           // the store's count, as last answered in this window
+    std::uint64_t sent = 0;           // the sequence of the latest hit sent to the store
+    std::uint64_t answered_upto = 0;  // the latest hit the store answered; hits up to it are in `known`
     std::int64_t reset_ms = 0;
+    std::int64_t window_ms = 0;
+    bool synced = false;  // the store answered in this window, and its end of the window replaced ours
   };
   struct Hash {
     using is_transparent = void;

@@ -118,9 +118,9 @@ namespace {
 
 // The store's answer corrects the estimate of the thread that counted the hit (the coroutine runs on it).
 boost::asio::awaitable<void> count_in_store(CounterStore& counters, std::string key, std::int64_t now_ms,
-                                            std::int64_t window_ms, std::size_t worker) {
+                                            std::int64_t window_ms, std::size_t worker, std::uint64_t sequence) {
   auto value = co_await counters.increment(key, now_ms, window_ms, worker);
-  this_thread_estimates().answered(key, value);
+  this_thread_estimates().answered(key, sequence, value);
 }
 
 }  // namespace
@@ -128,10 +128,11 @@ boost::asio::awaitable<void> count_in_store(CounterStore& counters, std::string 
 Verdict Limiter::decide_on_estimate(PolicyContext& ctx, CounterStore& counters) const {
   thread_local Window w;
   prepare(ctx, w);
-  const CounterValue estimate = this_thread_estimates().hit(w.key, w.now_ms, w.window_ms);
+  const auto hit = this_thread_estimates().hit(w.key, w.now_ms, w.window_ms);
   boost::asio::co_spawn(ctx.ex.client.get_executor(),
-                        count_in_store(counters, w.key, w.now_ms, w.window_ms, ctx.ex.worker), boost::asio::detached);
-  return decide(ctx, w, estimate);
+                        count_in_store(counters, w.key, w.now_ms, w.window_ms, ctx.ex.worker, hit.sequence),
+                        boost::asio::detached);
+  return decide(ctx, w, hit.estimate);
 }
 
 Verdict Limiter::on_request(PolicyContext& ctx) const {
