@@ -33,6 +33,7 @@ const ErrorInfo& describe(GatewayErrc e) {
   static const ErrorInfo timeout{504, "GATEWAY_CLIENT_READ_TIMEOUT", "REQUEST_TIMEOUT", "Request timeout"};
   static const ErrorInfo pool_exhausted{503, "GATEWAY_CLIENT_CONNECTION_POOL_EXHAUSTED", "",
                                         "The connection pool to the upstream is exhausted"};
+  static const ErrorInfo gateway_timeout{504, "REQUEST_TIMEOUT", "", "Request timeout"};
   static const ErrorInfo internal{500, "GATEWAY_INTERNAL_ERROR", "", "Internal Server Error"};
   static const ErrorInfo no_entrypoint{404, "NO_ENTRYPOINT_FOUND", "", "No entrypoint matches the incoming request"};
   static const ErrorInfo unsupported_accept{400, "UNSUPPORTED_ACCEPT_HEADER", "", "Unsupported accept header"};
@@ -40,9 +41,12 @@ const ErrorInfo& describe(GatewayErrc e) {
                                               "The endpoint cannot serve this request"};
   static const ErrorInfo publish_failed{503, "MESSAGE_PUBLISH_FAILED", "", "The message could not be published"};
   static const ErrorInfo api_stopping{503, "API_STOPPING", "", "The API is being stopped, please retry"};
+  static const ErrorInfo connection_failed{500, "FAILURE_ENDPOINT_CONNECTION_FAILED", "",
+                                           "Endpoint connection failed"};
   switch (e) {
     case GatewayErrc::ok:
     case GatewayErrc::internal_error: return internal;
+    case GatewayErrc::gateway_timeout: return gateway_timeout;
     case GatewayErrc::no_route: return no_route;
     case GatewayErrc::bad_request: return bad_request;
     case GatewayErrc::request_timeout: return request_timeout;
@@ -63,6 +67,7 @@ const ErrorInfo& describe(GatewayErrc e) {
     case GatewayErrc::endpoint_unavailable: return endpoint_unavailable;
     case GatewayErrc::publish_failed: return publish_failed;
     case GatewayErrc::api_stopping: return api_stopping;
+    case GatewayErrc::endpoint_connection_failed: return connection_failed;
   }
   return internal;
 }

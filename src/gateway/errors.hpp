@@ -26,12 +26,14 @@ enum class GatewayErrc {
   upstream_timeout,          // 504 no (complete) response within readTimeout / slowCallDuration
   upstream_pool_exhausted,   // 503 the connection pool and its wait queue are full: load shed, never sent
   internal_error,            // 500
+  gateway_timeout,           // 504 the exchange did not reach its response within gateway.timeouts.request_ms
   // Message APIs
   no_entrypoint,             // 404 no entrypoint of the API accepts this request (method, Accept, Upgrade)
   unsupported_accept,        // 400 http-get: Accept names a type it cannot produce
   endpoint_unavailable,      // 503 the endpoint cannot serve this direction (consumer/producer disabled)
   publish_failed,            // 503 the endpoint did not accept a published message
   api_stopping,              // 503 the API is being stopped or redeployed
+  endpoint_connection_failed,// 500 the endpoint could not reach its broker for a new subscription
 };
 
 struct ErrorInfo {

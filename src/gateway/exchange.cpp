@@ -60,11 +60,24 @@ const ResponseTemplate* find_response_template(const ApiDefinition* api, std::st
   return nullptr;
 }
 
+namespace {
+asio::awaitable<void> write_error_as(Exchange& ex, GatewayErrc error, std::string_view message, bool text);
+}  // namespace
+
 asio::awaitable<void> write_error(Exchange& ex, GatewayErrc error) {
-  co_await write_error(ex, error, describe(error).message);
+  co_await write_error_as(ex, error, describe(error).message, false);
 }
 
 asio::awaitable<void> write_error(Exchange& ex, GatewayErrc error, std::string_view message) {
+  co_await write_error_as(ex, error, message, false);
+}
+
+asio::awaitable<void> write_error_text(Exchange& ex, GatewayErrc error) {
+  co_await write_error_as(ex, error, describe(error).message, true);
+}
+
+namespace {
+asio::awaitable<void> write_error_as(Exchange& ex, GatewayErrc error, std::string_view message, bool text) {
   const ErrorInfo& info = describe(error);
   http::response<http::string_body> res;
   res.version(11);
@@ -76,6 +89,10 @@ asio::awaitable<void> write_error(Exchange& ex, GatewayErrc error, std::string_v
     // Backend connection failures carry no message of their own in Gravitee, only a cause.
     const bool backend_failure = info.key.starts_with("GATEWAY_CLIENT_");
     res.body() = render_template_body(*t, {info.key, info.status, backend_failure ? "" : message, message});
+  } else if (text) {
+    res.result(info.status);
+    res.set(http::field::content_type, "text/plain");
+    res.body() = std::string(message);
   } else {
     res.result(info.status);
     res.set(http::field::content_type, "application/json");
@@ -101,6 +118,7 @@ asio::awaitable<void> write_error(Exchange& ex, GatewayErrc error, std::string_v
   ex.bytes_out += n;
   if (ec) ex.keep_alive = false;
 }
+}  // namespace
 
 asio::awaitable<bool> send_continue_if_expected(Exchange& ex) {
   if (ex.continue_sent) co_return true;

@@ -7,6 +7,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -37,6 +38,10 @@ struct Exchange {
   std::chrono::steady_clock::time_point started;
   const std::atomic<bool>* gateway_draining = nullptr;  // set on SIGTERM: finish this exchange, then close
   std::span<char> scratch;  // the connection's buffer for moving bodies, reused by every exchange on it
+  // gateway.timeouts.request_ms: when the part before the response must be over (max() = no limit), measured on
+  // the connection's own timer, which is idle while an exchange runs (see gateway/request_deadline.hpp).
+  std::chrono::steady_clock::time_point request_deadline = std::chrono::steady_clock::time_point::max();
+  boost::asio::steady_timer* deadline_timer = nullptr;
 
   std::string request_id;
   std::string transaction_id;
@@ -68,6 +73,10 @@ struct Exchange {
 boost::asio::awaitable<void> write_error(Exchange& ex, GatewayErrc error);
 // The same with a message saying more than the error's generic one ("Unsupported accept header: text/html").
 boost::asio::awaitable<void> write_error(Exchange& ex, GatewayErrc error, std::string_view message);
+
+// The same with the message alone as text/plain (no template applies otherwise), as Gravitee answers a client
+// whose Accept names neither JSON nor */*: an SSE client (text/event-stream) whose stream could not begin.
+boost::asio::awaitable<void> write_error_text(Exchange& ex, GatewayErrc error);
 
 // The API's responseTemplates entry for an error key (then its parent key) and the client's Accept, or null.
 const ResponseTemplate* find_response_template(const ApiDefinition* api, std::string_view key,

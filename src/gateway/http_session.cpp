@@ -165,6 +165,10 @@ asio::awaitable<void> serve_connection(Server::Worker& worker, asio::ip::tcp::so
       break;
     }
     stream->tcp().expires_never();
+    if (config.request_timeout.count() > 0) {
+      ex.request_deadline = started + config.request_timeout;
+      ex.deadline_timer = &header_deadline;  // idle until the next request's header
+    }
     auto snapshot = worker.deployer.snapshot();  // this exchange runs on it to the end, even across a reload
     co_await handle_exchange(worker, ex, *snapshot);
     log_access(ex);

@@ -25,6 +25,19 @@ TEST(ConfigTest, DefaultsMatchTheContract) {
   EXPECT_EQ(c.repository.type, "sqlite");
   EXPECT_EQ(c.log.format, "text");
   EXPECT_EQ(c.gateway.threads, 0);
+  EXPECT_EQ(c.gateway.request_timeout, std::chrono::milliseconds(30000));  // Gravitee's http.requestTimeout
+}
+
+TEST(ConfigTest, RequestTimeoutIsSetInMillisecondsAndZeroTurnsItOff) {
+  std::string ms = "GANTRY_GATEWAY_TIMEOUTS_REQUEST_MS=300";
+  char* env[] = {ms.data(), nullptr};
+  EXPECT_EQ(load_config("", env).gateway.request_timeout, std::chrono::milliseconds(300));
+  std::string off = "GANTRY_GATEWAY_TIMEOUTS_REQUEST_MS=0";
+  char* env_off[] = {off.data(), nullptr};
+  EXPECT_EQ(load_config("", env_off).gateway.request_timeout, std::chrono::milliseconds(0));
+  std::string bad = "GANTRY_GATEWAY_TIMEOUTS_REQUEST_MS=-1";
+  char* env_bad[] = {bad.data(), nullptr};
+  EXPECT_THROW(load_config("", env_bad), ConfigError);
 }
 
 TEST(ConfigTest, EnvironmentOverridesTheFile) {

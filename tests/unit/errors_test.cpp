@@ -35,5 +35,14 @@ TEST(ErrorsTest, ClientErrorsHaveTheirStatus) {
   EXPECT_EQ(make_error_code(GatewayErrc::no_endpoint_available).message(), "No endpoint available");
 }
 
+TEST(ErrorsTest, GatewayTimeoutAndEndpointConnectionFailureAreGravitees) {
+  EXPECT_EQ(describe(GatewayErrc::gateway_timeout).status, 504u);
+  EXPECT_EQ(describe(GatewayErrc::gateway_timeout).key, "REQUEST_TIMEOUT");
+  EXPECT_EQ(describe(GatewayErrc::gateway_timeout).message, "Request timeout");
+  EXPECT_EQ(describe(GatewayErrc::endpoint_connection_failed).status, 500u);
+  EXPECT_EQ(describe(GatewayErrc::endpoint_connection_failed).key, "FAILURE_ENDPOINT_CONNECTION_FAILED");
+  EXPECT_EQ(describe(GatewayErrc::endpoint_connection_failed).message, "Endpoint connection failed");
+}
+
 }  // namespace
 }  // namespace gantry

@@ -107,6 +107,23 @@ TEST(KafkaEndpoint, MissingBootstrapServersIsRefusedWithItsPath) {
   EXPECT_EQ(lines(r.diag), Lines{"$.c.bootstrapServers: must name at least one host:port"});
 }
 
+TEST(KafkaEndpoint, BootstrapServersThatAreNotHostPortPairsDeployButCannotSubscribe) {
+  const auto shared = R"({"consumer": {"enabled": true, "topics": ["t"]}})";
+  auto wrong = parse(R"({"bootstrapServers": "wrong"})", shared);
+  EXPECT_EQ(wrong.diag.error_count(), 0u);
+  EXPECT_EQ(wrong.config->bootstrap_problem, "Invalid url in bootstrap.servers: wrong");
+  EXPECT_EQ(lines(wrong.diag), Lines{"$.c.bootstrapServers: warning: 'wrong' is not a host:port pair: every "
+                                     "subscription will fail (FAILURE_ENDPOINT_CONFIGURATION_INVALID)"});
+  EXPECT_EQ(parse(R"({"bootstrapServers": "a:9092, b:x"})", shared).config->bootstrap_problem,
+            "Invalid url in bootstrap.servers: b:x");
+  EXPECT_EQ(parse(R"({"bootstrapServers": ":9092"})", shared).config->bootstrap_problem,
+            "Invalid url in bootstrap.servers: :9092");
+  for (auto good : {"localhost:9092", "a:1,b:2", " a:1 , PLAINTEXT://b:2", "[::1]:9092"}) {
+    auto p = parse(R"({"bootstrapServers": ")" + std::string(good) + R"("})", shared);
+    EXPECT_EQ(p.config->bootstrap_problem, "") << good;
+  }
+}
+
 TEST(KafkaEndpoint, EveryRoleProblemIsReported) {
   auto p = parse(R"({"bootstrapServers": "k:9092"})",
                  R"({"consumer": {"enabled": true, "autoOffsetReset": "newest", "topicz": []},

@@ -94,6 +94,24 @@ TEST(HttpGetFormat, Text) {
   EXPECT_EQ(body, "items\npagination\n");
 }
 
+TEST(HttpGetFormat, AnErrorGoesBesideTheItemsWithItsKey) {
+  const http_get::PageError error{"e1", "Invalid url in bootstrap.servers: wrong",
+                                  "FAILURE_ENDPOINT_CONFIGURATION_INVALID"};
+  auto body = http_get::format_batch(http_get::BodyFormat::json, {}, {}, {}, &error);
+  EXPECT_EQ(body, R"({"items":[],"error":{"id":"e1","content":"Invalid url in bootstrap.servers: wrong",)"
+                  R"("metadata":{"key":"FAILURE_ENDPOINT_CONFIGURATION_INVALID"}},"pagination":{}})");
+  const http_get::PageError unkeyed{"e2", "gone", ""};
+  body = http_get::format_batch(http_get::BodyFormat::json, {msg("0", "a")}, {"", "0", ""}, {}, &unkeyed);
+  EXPECT_EQ(body, R"({"items":[{"id":"0","content":"a"}],"error":{"id":"e2","content":"gone"},)"
+                  R"("pagination":{"nextCursor":"0"}})");
+  body = http_get::format_batch(http_get::BodyFormat::xml, {}, {}, {}, &error);
+  EXPECT_EQ(body, "<response><items></items><error><id>e1</id><content><![CDATA[Invalid url in bootstrap.servers: "
+                  "wrong]]></content><metadata><key>FAILURE_ENDPOINT_CONFIGURATION_INVALID</key></metadata></error>"
+                  "<pagination></pagination></response>");
+  body = http_get::format_batch(http_get::BodyFormat::text, {}, {}, {}, &unkeyed);
+  EXPECT_EQ(body, "items\nerror\nid: e2\ncontent: gone\npagination\n");
+}
+
 TEST(WebSocketFrames, TextOnlyForValidUtf8) {
   using websocket_entrypoint::is_utf8;
   EXPECT_TRUE(is_utf8("plain"));

@@ -110,7 +110,7 @@ struct Recorder {
   std::mutex mu;
   std::condition_variable cv;
   std::vector<ReceivedMessage> messages;
-  int connects = 0, losses = 0, failures = 0;
+  int connects = 0, losses = 0, failures = 0, failed_attempts = 0;
   bool session_present = false;
   std::string failure;
 
@@ -120,6 +120,7 @@ struct Recorder {
     e.on_connected = [this](bool present) { note([&] { ++connects; session_present = present; }); };
     e.on_connection_lost = [this](const std::string&) { note([&] { ++losses; }); };
     e.on_failed = [this](const std::string& why) { note([&] { ++failures; failure = why; }); };
+    e.on_attempt_failed = [this](const std::string&) { note([&] { ++failed_attempts; }); };
     return e;
   }
   template <class F>
@@ -262,7 +263,91 @@ TEST(Mqtt5Client, UnreachableBrokerFailsPublishesAtOnceAndReportsFailure) {
   EXPECT_TRUE(on_caller);
   ASSERT_TRUE(r.wait([&] { return r.failures == 1; }));
   EXPECT_NE(r.failure.find("Connection refused"), std::string::npos) << r.failure;
+  // Every failed attempt was told as it happened: the first, then the two reconnectAttempts.
+  EXPECT_GE(r.failed_attempts, 3);
+  EXPECT_EQ(r.connects, 0);
   client->stop();
+}
+
+TEST(Mqtt5Client, SharedSubscriptionTellsMembersWhetherTheBrokerCanBeReached) {
+  int closed_port = 0;
+  {
+    asio::io_context io;
+    asio::ip::tcp::acceptor a(io, {asio::ip::make_address("127.0.0.1"), 0});
+    closed_port = a.local_endpoint().port();
+  }
+  Threads t;
+  auto options = options_for(closed_port);
+  options.reconnect_attempts = 100;  // the failure is told per attempt, long before the attempts run out
+  auto shared = SharedSubscription::create(t.io.get_executor(), t.blocking.get_executor(), options, "t/#", 0);
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<std::string> outcomes;
+  auto callbacks = [&](std::string who) {
+    SharedSubscription::MemberCallbacks c;
+    c.on_connected = [&, who] {
+      std::lock_guard lock(mu);
+      outcomes.push_back(who + ": connected");
+      cv.notify_all();
+    };
+    c.on_connect_failed = [&, who](const std::string& why) {
+      std::lock_guard lock(mu);
+      outcomes.push_back(who + ": " + (why.find("Connection refused") != std::string::npos ? "refused" : why));
+      cv.notify_all();
+    };
+    return c;
+  };
+  auto first = shared->join(t.caller.get_executor(), callbacks("first"));
+  EXPECT_FALSE(first->joined_connected());
+  {
+    std::unique_lock lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, 20s, [&] { return !outcomes.empty(); }));
+    EXPECT_EQ(outcomes.front(), "first: refused");
+  }
+  // Joining between two attempts: told the last attempt's outcome at once, not after the next one.
+  auto second = shared->join(t.caller.get_executor(), callbacks("second"));
+  {
+    std::unique_lock lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, 20s, [&] {
+      return std::find(outcomes.begin(), outcomes.end(), "second: refused") != outcomes.end();
+    }));
+  }
+  asio::post(t.caller, [&] {
+    first.reset();
+    second.reset();
+  });
+  for (int i = 0; i < 100 && shared->members() != 0; ++i) std::this_thread::sleep_for(10ms);
+  shared->stop();
+}
+
+TEST(Mqtt5Client, SharedSubscriptionMembersLearnTheConnection) {
+  REQUIRE_MOSQUITTO();
+  Threads t;
+  auto shared = SharedSubscription::create(t.io.get_executor(), t.blocking.get_executor(), options_for(mqtt_port()),
+                                           "gantry-test/connected/#", 0);
+  std::mutex mu;
+  std::condition_variable cv;
+  int connected = 0;
+  SharedSubscription::MemberCallbacks c;
+  c.on_connected = [&] {
+    std::lock_guard lock(mu);
+    ++connected;
+    cv.notify_all();
+  };
+  auto member = shared->join(t.caller.get_executor(), c);
+  {
+    std::unique_lock lock(mu);
+    ASSERT_TRUE(member->joined_connected() || cv.wait_for(lock, 20s, [&] { return connected == 1; }));
+  }
+  // A member joining once the connection is up knows it at once.
+  auto later = shared->join(t.caller.get_executor(), {});
+  EXPECT_TRUE(later->joined_connected());
+  asio::post(t.caller, [&] {
+    member.reset();
+    later.reset();
+  });
+  for (int i = 0; i < 100 && shared->members() != 0; ++i) std::this_thread::sleep_for(10ms);
+  shared->stop();
 }
 
 TEST(Mqtt5Client, InvalidTopicIsRefusedWithoutDroppingTheConnection) {

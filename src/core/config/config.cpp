@@ -76,6 +76,7 @@ const std::vector<Key>& keys() {
       integer<std::uint64_t>("gateway.limits.max_body_bytes",
                              [](Config& c) -> auto& { return c.gateway.max_body_bytes; }),
       millis("gateway.timeouts.request_header_ms", [](Config& c) -> auto& { return c.gateway.request_header_timeout; }),
+      millis("gateway.timeouts.request_ms", [](Config& c) -> auto& { return c.gateway.request_timeout; }),
       millis("gateway.timeouts.keepalive_idle_ms", [](Config& c) -> auto& { return c.gateway.keepalive_idle_timeout; }),
       millis("gateway.timeouts.drain_ms", [](Config& c) -> auto& { return c.gateway.drain_timeout; }),
       text("management.host", [](Config& c) -> auto& { return c.management.host; }),

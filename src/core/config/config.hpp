@@ -16,6 +16,8 @@ struct GatewayConfig {
   std::uint64_t max_header_bytes = 32 * 1024;
   std::uint64_t max_body_bytes = 1024ull * 1024 * 1024;
   std::chrono::milliseconds request_header_timeout{10000};
+  // Gravitee's http.requestTimeout: how long an exchange may take to reach its response (0 = no limit).
+  std::chrono::milliseconds request_timeout{30000};
   std::chrono::milliseconds keepalive_idle_timeout{60000};
   std::chrono::milliseconds drain_timeout{10000};
   // Gravitee's gateway tenant: endpoints that name tenants serve only gateways of one of them ("" = every endpoint).

@@ -60,6 +60,13 @@ namespace gantry {
 // still accepted, up to the queue's hard limit; beyond it the engine nacks them, so a connector should stop
 // promptly. At other levels the queue drops its oldest messages instead and counts them; pause() is not called.
 //
+// Connecting. A connector whose subscription first has to reach its broker (mqtt5) returns from subscribe() at
+// once with Subscription::connected() false, then tells the sink on_connected(), or on_connect_failed(why) for each
+// attempt that failed (unknown host, refused, credentials rejected) while it keeps trying as configured. An
+// entrypoint that has not begun its response yet waits for that outcome: a failure is answered 500 "Endpoint
+// connection failed" instead of a stream that would only carry an error. Connectors with nothing to wait for
+// (mock; kafka, whose consumers join their group in the background) keep the defaults: connected at once.
+//
 // Publish. publish() hands a message to the broker and completes with an empty error_code once the broker
 // confirmed it (kafka: delivery report; mqtt5: PUBACK at QoS 1), or with an error the entrypoint reports to the
 // client (http-post: 503 by default). Keep at most a bounded number of publishes in flight per connector.
@@ -85,6 +92,15 @@ class MessageSink {
   // No more messages: the endpoint finished (mock messageCount reached; `error` empty) or failed (`error` says
   // why; SSE sends it as an error event). The subscription may be destroyed right after.
   virtual void on_end(std::string error) = 0;
+  // on_end(error) for a failure Gravitee names with a key (FAILURE_ENDPOINT_CONFIGURATION_INVALID...), so that an
+  // entrypoint can show it (http-get: the page's `error` carries it as metadata `key`).
+  virtual void on_failure(std::string key, std::string error) {
+    (void)key;
+    on_end(std::move(error));
+  }
+  // See "Connecting" above: the subscription reached its broker, or an attempt to reach it failed.
+  virtual void on_connected() {}
+  virtual void on_connect_failed(std::string error) { (void)error; }
 
  protected:
   ~MessageSink() = default;
@@ -97,6 +113,8 @@ class Subscription {
   virtual void resume() = 0;
   virtual void ack(std::uint64_t ack_id) = 0;
   virtual void nack(std::uint64_t ack_id) = 0;
+  // False while the subscription still waits for its broker connection (see "Connecting" above).
+  virtual bool connected() const { return true; }
 };
 
 using PublishHandler = boost::asio::any_completion_handler<void(boost::system::error_code)>;

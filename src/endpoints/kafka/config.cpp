@@ -151,6 +151,26 @@ void parse_roles(ObjectReader& r, EndpointConfig& out, Origins& origins) {
   }
 }
 
+// The first entry of "a:1, PLAINTEXT://b:2" that is not a host:port pair (a URL scheme is allowed), "" when none.
+std::string unusable_bootstrap_entry(std::string_view servers) {
+  while (!servers.empty()) {
+    const auto comma = servers.find(',');
+    std::string_view entry = servers.substr(0, comma);
+    servers = comma == std::string_view::npos ? std::string_view{} : servers.substr(comma + 1);
+    while (!entry.empty() && entry.front() == ' ') entry.remove_prefix(1);
+    while (!entry.empty() && entry.back() == ' ') entry.remove_suffix(1);
+    if (entry.empty()) continue;
+    std::string_view address = entry;
+    if (const auto scheme = address.find("://"); scheme != std::string_view::npos) address.remove_prefix(scheme + 3);
+    const auto colon = address.rfind(':');
+    const auto port = colon == std::string_view::npos ? std::string_view{} : address.substr(colon + 1);
+    const bool numeric = !port.empty() && port.size() <= 5 &&
+                         port.find_first_not_of("0123456789") == std::string_view::npos;
+    if (colon == 0 || colon == std::string_view::npos || !numeric) return std::string(entry);
+  }
+  return {};
+}
+
 void read_bootstrap_servers(ObjectReader& r, EndpointConfig& out) {
   auto servers = r.string("bootstrapServers", true);
   if (!servers) return;
@@ -164,6 +184,14 @@ void read_bootstrap_servers(ObjectReader& r, EndpointConfig& out) {
              out.bootstrap_servers.find("PLAINTEXT://") == std::string::npos &&
              out.bootstrap_servers.find("SSL://") == std::string::npos) {
     r.diag().warning(path, "Kafka bootstrap servers are host:port pairs, not URLs");
+  }
+  if (!is_expression(out.bootstrap_servers)) {
+    const auto entry = unusable_bootstrap_entry(out.bootstrap_servers);
+    if (!entry.empty()) {
+      out.bootstrap_problem = "Invalid url in bootstrap.servers: " + entry;
+      r.diag().warning(path, "'" + entry + "' is not a host:port pair: every subscription will fail "
+                             "(FAILURE_ENDPOINT_CONFIGURATION_INVALID)");
+    }
   }
 }
 

@@ -71,6 +71,9 @@ using Properties = std::vector<std::pair<std::string, std::string>>;
 
 struct EndpointConfig final : PluginConfig {
   std::string bootstrap_servers;  // "host:port,host:port"
+  // Why no Kafka client can be made from bootstrap_servers (an entry that is not host:port), "" when it can: as in
+  // Gravitee the API deploys, and each subscription fails with FAILURE_ENDPOINT_CONFIGURATION_INVALID.
+  std::string bootstrap_problem;
   ConsumerConfig consumer;
   ProducerConfig producer;
   SecurityConfig security;

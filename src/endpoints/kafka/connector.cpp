@@ -1,5 +1,6 @@
 #include "endpoints/kafka/connector.hpp"
 
+#include "core/message/failed_subscription.hpp"
 #include "endpoints/kafka/blocking.hpp"
 #include "endpoints/kafka/subscriptions.hpp"
 
@@ -136,6 +137,8 @@ void KafkaConnector::publish(gantry::MessagePtr message, Qos qos, PublishComplet
 
 std::unique_ptr<gantry::Subscription> KafkaConnector::subscribe(const SubscribeRequest& request, MessageSink& sink) {
   if (!config_->consumer.enabled) return nullptr;
+  if (!config_->bootstrap_problem.empty())
+    return failed_subscription(request, sink, "FAILURE_ENDPOINT_CONFIGURATION_INVALID", config_->bootstrap_problem);
   std::optional<Position> resume;
   if (!request.resume_after.empty()) {
     resume = parse_message_id(request.resume_after);

@@ -188,6 +188,7 @@ class ClientImpl final : public Client, public std::enable_shared_from_this<Clie
 
   void attempt_failed(const std::string& reason) {
     ++failures_;
+    if (events_.on_attempt_failed) events_.on_attempt_failed(reason);
     auto delay = options_.reconnect_interval;
     for (int i = 1; i < failures_ && delay < options_.max_backoff; ++i) delay *= 2;
     schedule_retry(reason, std::min(delay, options_.max_backoff));

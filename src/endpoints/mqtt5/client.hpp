@@ -52,6 +52,8 @@ struct ClientEvents {
   std::function<void(bool session_present)> on_connected;
   std::function<void(const std::string& reason)> on_connection_lost;  // reconnecting
   std::function<void(const std::string& reason)> on_failed;  // reconnect_attempts exhausted (still retrying)
+  // Every connection attempt that did not get as far as a session (unknown host, refused, CONNACK refused).
+  std::function<void(const std::string& reason)> on_attempt_failed;
 };
 
 using PublishHandler = boost::asio::any_completion_handler<void(boost::system::error_code)>;

@@ -27,7 +27,17 @@ class MemberSubscription final : public Subscription {
                                if (ended_) return;
                                ended_ = true;  // the broker may come back; this stream is over all the same
                                sink_.on_end(error);
-                             }})) {}
+                             },
+                             [this] {
+                               connected_ = true;
+                               if (!ended_) sink_.on_connected();
+                             },
+                             [this](const std::string& error) {
+                               connected_ = false;
+                               if (!ended_) sink_.on_connect_failed(error);
+                             }})) {
+    connected_ = member_->joined_connected();
+  }
 
   // A live MQTT subscription has nothing to pause, acknowledge or redeliver: the subscriber's queue drops the
   // oldest messages when its client is slow, as none/auto/at-most-once allow.
@@ -35,9 +45,11 @@ class MemberSubscription final : public Subscription {
   void resume() override {}
   void ack(std::uint64_t) override {}
   void nack(std::uint64_t) override {}
+  bool connected() const override { return connected_; }
 
  private:
   MessageSink& sink_;
+  bool connected_ = false;
   std::uint64_t next_ack_ = 0;
   bool ended_ = false;
   std::unique_ptr<SharedSubscription::Member> member_;  // last: leaves first

@@ -23,6 +23,7 @@ struct State : std::enable_shared_from_this<State> {
   bool alive = true;
   bool paused = false;
   bool ended = false;
+  bool connected = false;
   bool redelivery_posted = false;
   std::uint64_t next_ack = 0;
   std::map<std::uint64_t, MessagePtr> unacked;    // handed to the sink, not acknowledged yet
@@ -56,6 +57,16 @@ struct State : std::enable_shared_from_this<State> {
     });
   }
 
+  void on_connected() {
+    connected = true;
+    if (alive && !ended) sink.on_connected();
+  }
+
+  void on_attempt_failed(const std::string& error) {
+    connected = false;
+    if (alive && !ended) sink.on_connect_failed(error);
+  }
+
   void end(const std::string& error) {
     if (!alive || ended) return;
     ended = true;
@@ -81,6 +92,7 @@ class DurableSubscription final : public Subscription {
     state_->drain_redeliveries();
   }
   void ack(std::uint64_t ack_id) override { state_->unacked.erase(ack_id); }
+  bool connected() const override { return state_->connected; }
   void nack(std::uint64_t ack_id) override {
     auto node = state_->unacked.extract(ack_id);
     if (node.empty()) return;
@@ -113,6 +125,12 @@ std::unique_ptr<Subscription> open_durable_subscription(const SubscribeRequest& 
   };
   events.on_failed = [weak](const std::string& why) {
     if (auto s = weak.lock()) s->end("MQTT broker unreachable: " + why);
+  };
+  events.on_connected = [weak](bool) {
+    if (auto s = weak.lock()) s->on_connected();
+  };
+  events.on_attempt_failed = [weak](const std::string& why) {
+    if (auto s = weak.lock()) s->on_attempt_failed("MQTT broker unreachable: " + why);
   };
   state->client = Client::create(request.executor, std::move(blocking), std::move(options), std::move(events));
   state->client->start();

@@ -39,10 +39,13 @@ std::shared_ptr<SharedSubscription> SharedSubscription::create(asio::any_io_exec
     if (auto s = weak.lock()) s->end_all("MQTT broker unreachable: " + why);
   };
   events.on_connected = [weak](bool) {
-    if (auto s = weak.lock()) {
-      std::lock_guard lock(s->mu_);
-      s->failure_.clear();
-    }
+    if (auto s = weak.lock()) s->connected();
+  };
+  events.on_connection_lost = [weak](const std::string&) {
+    if (auto s = weak.lock()) s->connection_lost();
+  };
+  events.on_attempt_failed = [weak](const std::string& why) {
+    if (auto s = weak.lock()) s->attempt_failed("MQTT broker unreachable: " + why);
   };
   self->client_ = Client::create(std::move(io), std::move(blocking), std::move(options), std::move(events));
   self->client_->start();
@@ -56,16 +59,24 @@ std::unique_ptr<SharedSubscription::Member> SharedSubscription::join(asio::any_i
   auto state = std::make_shared<Member::State>();
   state->executor = std::move(executor);
   state->callbacks = std::move(callbacks);
+  bool connected = false;
   {
     std::lock_guard lock(mu_);
     members_.push_back(state);
+    connected = connected_;
+    if (!connected_ && !attempt_error_.empty())
+      asio::post(state->executor, [state, error = attempt_error_] {
+        if (state->alive && state->callbacks.on_connect_failed) state->callbacks.on_connect_failed(error);
+      });
     // The broker is known to be unreachable: this member learns it now rather than never.
     if (!failure_.empty())
       asio::post(state->executor, [state, error = failure_] {
         if (state->alive && state->callbacks.on_end) state->callbacks.on_end(error);
       });
   }
-  return std::unique_ptr<Member>(new Member(shared_from_this(), std::move(state)));
+  std::unique_ptr<Member> member(new Member(shared_from_this(), std::move(state)));
+  member->joined_connected_ = connected;
+  return member;
 }
 
 std::size_t SharedSubscription::members() const {
@@ -86,6 +97,32 @@ void SharedSubscription::fan_out(ReceivedMessage&& message) {
   for (const auto& member : members_)
     asio::post(member->executor, [member, shared] {
       if (member->alive && member->callbacks.on_message) member->callbacks.on_message(shared);
+    });
+}
+
+void SharedSubscription::connected() {
+  std::lock_guard lock(mu_);
+  connected_ = true;
+  failure_.clear();
+  attempt_error_.clear();
+  for (const auto& member : members_)
+    asio::post(member->executor, [member] {
+      if (member->alive && member->callbacks.on_connected) member->callbacks.on_connected();
+    });
+}
+
+void SharedSubscription::connection_lost() {
+  std::lock_guard lock(mu_);
+  connected_ = false;
+}
+
+void SharedSubscription::attempt_failed(const std::string& error) {
+  std::lock_guard lock(mu_);
+  connected_ = false;
+  attempt_error_ = error;
+  for (const auto& member : members_)
+    asio::post(member->executor, [member, error] {
+      if (member->alive && member->callbacks.on_connect_failed) member->callbacks.on_connect_failed(error);
     });
 }
 

@@ -32,7 +32,8 @@ boost::json::object fields_object(const MessageFields& fields) {
   return out;
 }
 
-std::string json_body(const std::vector<MessagePtr>& messages, const Pagination& p, const BatchOptions& options) {
+std::string json_body(const std::vector<MessagePtr>& messages, const Pagination& p, const BatchOptions& options,
+                      const PageError* error) {
   boost::json::array items;
   for (const auto& m : messages) {
     boost::json::object item;
@@ -46,7 +47,14 @@ std::string json_body(const std::vector<MessagePtr>& messages, const Pagination&
   if (!p.cursor.empty()) pagination["cursor"] = p.cursor;
   if (!p.next_cursor.empty()) pagination["nextCursor"] = p.next_cursor;
   if (!p.limit.empty()) pagination["limit"] = p.limit;
-  return boost::json::serialize(boost::json::object{{"items", std::move(items)}, {"pagination", std::move(pagination)}});
+  boost::json::object body{{"items", std::move(items)}};
+  if (error) {
+    boost::json::object item{{"id", error->id}, {"content", error->content}};
+    if (!error->key.empty()) item["metadata"] = boost::json::object{{"key", error->key}};
+    body["error"] = std::move(item);
+  }
+  body["pagination"] = std::move(pagination);
+  return boost::json::serialize(body);
 }
 
 // ---- XML -----------------------------------------------------------------------------------------------------
@@ -96,7 +104,8 @@ void append_xml_fields(std::string& out, std::string_view element, const Message
   out += "</" + std::string(element) + ">";
 }
 
-std::string xml_body(const std::vector<MessagePtr>& messages, const Pagination& p, const BatchOptions& options) {
+std::string xml_body(const std::vector<MessagePtr>& messages, const Pagination& p, const BatchOptions& options,
+                     const PageError* error) {
   std::string out = "<response><items>";
   for (const auto& m : messages) {
     out += "<item>";
@@ -107,7 +116,15 @@ std::string xml_body(const std::vector<MessagePtr>& messages, const Pagination& 
     if (options.metadata_in_payload) append_xml_fields(out, "metadata", m->metadata);
     out += "</item>";
   }
-  out += "</items><pagination>";
+  out += "</items>";
+  if (error) {
+    out += "<error><id>" + xml_escape(error->id) + "</id><content>";
+    append_cdata(out, error->content);
+    out += "</content>";
+    if (!error->key.empty()) out += "<metadata><key>" + xml_escape(error->key) + "</key></metadata>";
+    out += "</error>";
+  }
+  out += "<pagination>";
   if (!p.cursor.empty()) out += "<cursor>" + xml_escape(p.cursor) + "</cursor>";
   if (!p.next_cursor.empty()) out += "<nextCursor>" + xml_escape(p.next_cursor) + "</nextCursor>";
   if (!p.limit.empty()) out += "<limit>" + xml_escape(p.limit) + "</limit>";
@@ -127,7 +144,8 @@ void append_text_fields(std::string& out, const MessageFields& fields) {
 }
 
 // Gravitee's text layout: one "item" line per message followed by its "name: value" lines, then the pagination.
-std::string text_body(const std::vector<MessagePtr>& messages, const Pagination& p, const BatchOptions& options) {
+std::string text_body(const std::vector<MessagePtr>& messages, const Pagination& p, const BatchOptions& options,
+                      const PageError* error) {
   std::string out = "items\n";
   for (const auto& message : messages) {
     const auto& m = *message;
@@ -144,6 +162,10 @@ std::string text_body(const std::vector<MessagePtr>& messages, const Pagination&
       append_text_fields(out, m.metadata);
       out += "\n";
     }
+  }
+  if (error) {
+    out += "error\nid: " + error->id + "\ncontent: " + error->content + "\n";
+    if (!error->key.empty()) out += "metadata: {key=" + error->key + "}\n";
   }
   out += "pagination\n";
   if (!p.cursor.empty()) out += "cursor: " + p.cursor + "\n";
@@ -177,11 +199,11 @@ std::string_view content_type(BodyFormat format) {
 }
 
 std::string format_batch(BodyFormat format, const std::vector<MessagePtr>& messages, const Pagination& pagination,
-                         const BatchOptions& options) {
+                         const BatchOptions& options, const PageError* error) {
   switch (format) {
-    case BodyFormat::json: return json_body(messages, pagination, options);
-    case BodyFormat::xml: return xml_body(messages, pagination, options);
-    case BodyFormat::text: return text_body(messages, pagination, options);
+    case BodyFormat::json: return json_body(messages, pagination, options, error);
+    case BodyFormat::xml: return xml_body(messages, pagination, options, error);
+    case BodyFormat::text: return text_body(messages, pagination, options, error);
   }
   return {};
 }

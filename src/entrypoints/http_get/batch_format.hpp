@@ -28,7 +28,15 @@ struct Pagination {
   std::string limit;        // the `limit` query parameter as sent ("" = none)
 };
 
+// Why the stream behind a page ended with an error (Gravitee's `error` beside the items): an item of its own with
+// a fresh id, the reason as content and Gravitee's failure key, when the endpoint named one, as metadata `key`.
+struct PageError {
+  std::string id;
+  std::string content;
+  std::string key;
+};
+
 std::string format_batch(BodyFormat format, const std::vector<MessagePtr>& messages, const Pagination& pagination,
-                         const BatchOptions& options);
+                         const BatchOptions& options, const PageError* error = nullptr);
 
 }  // namespace gantry::http_get

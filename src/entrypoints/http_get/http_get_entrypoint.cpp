@@ -1,6 +1,7 @@
 #include "entrypoints/http_get/http_get_entrypoint.hpp"
 
 #include "gateway/flows/flow_run.hpp"
+#include "gateway/ids.hpp"
 #include "gateway/message/live_streams.hpp"
 #include "gateway/message/message_stats.hpp"
 #include "gateway/message/subscriber.hpp"
@@ -64,9 +65,15 @@ asio::awaitable<void> HttpGetEntrypoint::serve(Exchange& ex, MessageContext& ctx
   if (!registration) co_return co_await write_error(ex, GatewayErrc::api_stopping);
   if (!subscriber.open(query.cursor, limit)) co_return co_await write_error(ex, GatewayErrc::endpoint_unavailable);
   OpenStreamGauge counted;
+  const auto deadline = ex.started + config_->limit_duration;
+  const auto connect_wait = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  if (connect_wait.count() > 0) {  // a page collected before the endpoint connected would be empty anyway
+    const auto start = co_await subscriber.until_connected(connect_wait);
+    if (start == Subscriber::Start::connect_failed)
+      co_return co_await write_error(ex, GatewayErrc::endpoint_connection_failed);
+  }
 
   std::vector<Delivery> taken;
-  const auto deadline = ex.started + config_->limit_duration;
   while (!limit || taken.size() < limit) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) break;
@@ -91,7 +98,11 @@ asio::awaitable<void> HttpGetEntrypoint::serve(Exchange& ex, MessageContext& ctx
     co_return;
   }
   res.result(status);
-  res.body() = format_batch(*format, messages, pagination, config_->payload);
+  // A stream that ended with an error (not one stopped by the gateway) says why beside its items, as in Gravitee.
+  std::optional<PageError> error;
+  if (subscriber.queue().ended() && !subscriber.aborted() && !subscriber.end_reason().empty())
+    error = PageError{new_uuid(), subscriber.end_reason(), subscriber.failure_key()};
+  res.body() = format_batch(*format, messages, pagination, config_->payload, error ? &*error : nullptr);
   if (!ex.parser.is_done() && ex.has_body()) ex.keep_alive = false;  // an unread body: close rather than read it
   res.keep_alive(ex.keep_alive && req.keep_alive() && !ex.draining());
   if (!res.keep_alive()) ex.keep_alive = false;

@@ -72,6 +72,11 @@ asio::awaitable<void> SseEntrypoint::serve(Exchange& ex, MessageContext& ctx) co
   if (!subscriber.open(std::string(req["Last-Event-ID"]))) {
     co_return co_await write_error(ex, GatewayErrc::endpoint_unavailable);
   }
+  // The stream begins once the endpoint reached its broker, or when the first heartbeat is due at the latest; an
+  // endpoint that cannot connect is answered as a failure instead of a stream carrying only an error.
+  const auto start = co_await subscriber.until_connected(config_->heartbeat);
+  if (start == Subscriber::Start::connect_failed)
+    co_return co_await write_error_text(ex, GatewayErrc::endpoint_connection_failed);
   OpenStreamGauge counted;
   http::fields headers;
   headers.set(http::field::content_type, "text/event-stream;charset=UTF-8");

@@ -1,6 +1,7 @@
 #include "gateway/message/message_api.hpp"
 
 #include "core/message/endpoint_connector.hpp"
+#include "gateway/request_deadline.hpp"
 
 #include <algorithm>
 
@@ -112,8 +113,11 @@ boost::asio::awaitable<void> MessageApi::handle(Exchange& ex) {
   // The request that opens the stream (or posts the message) goes through the request phase first, as in
   // Gravitee: rate-limit, ip-filtering, transform-headers... answer or change it before any message moves.
   MessagePhaseRun run(phases_, ex, bound->definition->type, operations_of(bound->definition->type));
-  const bool proceed = co_await run.open();
-  if (!proceed) co_return;
+  if (phases_.flows()) {  // without flows there is nothing to wait for here
+    auto opened = run.open();
+    const std::optional<bool> proceed = co_await within_request_deadline(ex, std::move(opened));
+    if (!proceed || !*proceed) co_return;
+  }
   MessageContext ctx{*def_, *bound->definition, *endpoint_, phases_.flows() ? &run : nullptr, streams_};
   co_await bound->runtime->serve(ex, ctx);
 }

@@ -43,6 +43,7 @@ bool Subscriber::open(std::string resume_after, std::uint64_t limit, std::string
   request.executor = executor_;
   subscription_ = ctx_.endpoint.subscribe(request, *this);
   if (!subscription_) return false;
+  connected_ = subscription_->connected();
   ++message_stats().endpoint_subscriptions;
   return true;
 }
@@ -109,7 +110,49 @@ boost::asio::awaitable<void> Subscriber::hold(std::chrono::steady_clock::time_po
   (void)ec;  // cancelled (the client left) or stopped: the caller sees it next
 }
 
-void Subscriber::on_end(std::string error) { queue_.finish(std::move(error)); }
+void Subscriber::on_end(std::string error) {
+  queue_.finish(std::move(error));
+  wake_connect_wait();
+}
+
+void Subscriber::on_failure(std::string key, std::string error) {
+  if (queue_.ended()) return;
+  spdlog::warn("{}: endpoint failure {}: {}", ctx_.api.id, key, error);
+  failure_key_ = std::move(key);
+  on_end(std::move(error));
+}
+
+void Subscriber::on_connected() {
+  connected_ = true;
+  wake_connect_wait();
+}
+
+void Subscriber::on_connect_failed(std::string error) {
+  if (connected_) return;
+  connect_error_ = std::move(error);
+  wake_connect_wait();
+}
+
+void Subscriber::wake_connect_wait() {
+  if (awaiting_connection_ && pace_timer_) pace_timer_->cancel();
+}
+
+boost::asio::awaitable<Subscriber::Start> Subscriber::until_connected(std::chrono::milliseconds timeout) {
+  if (!connected_ && connect_error_.empty() && !queue_.ended()) {
+    if (!pace_timer_) pace_timer_ = std::make_unique<boost::asio::steady_timer>(executor_);
+    pace_timer_->expires_after(timeout);
+    awaiting_connection_ = true;
+    auto [ec] = co_await pace_timer_->async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+    awaiting_connection_ = false;
+    (void)ec;  // woken early by an outcome, or the time is up: the flags say which
+  }
+  if (connected_) co_return Start::ready;
+  if (!connect_error_.empty()) {
+    spdlog::warn("{}: endpoint connection failed: {}", ctx_.api.id, connect_error_);
+    co_return Start::connect_failed;
+  }
+  co_return queue_.ended() ? Start::ready : Start::timeout;
+}
 
 void Subscriber::pause() {
   if (subscription_) subscription_->pause();

@@ -32,6 +32,13 @@ class Subscriber final : public MessageSink, private FlowControl {
   // subscription, which keeps its own position across restarts) passes its stable id.
   bool open(std::string resume_after, std::uint64_t limit = 0, std::string durable_id = {});
 
+  // Waits, at most `timeout`, until the endpoint subscription reached its broker (at once for endpoints that need
+  // no connection): `connect_failed` when an attempt failed first (why: connect_error()), `timeout` when neither
+  // happened in time, `ready` otherwise (also when the stream ended meanwhile: the writer sees the end next).
+  enum class Start { ready, connect_failed, timeout };
+  boost::asio::awaitable<Start> until_connected(std::chrono::milliseconds timeout);
+  const std::string& connect_error() const { return connect_error_; }
+
   // The next message for the client (at-most-once: already acknowledged), a timeout, or the end.
   boost::asio::awaitable<SubscriberQueue::Next> next(std::chrono::milliseconds timeout);
   std::optional<Delivery> try_next();  // without waiting (to batch writes)
@@ -41,9 +48,14 @@ class Subscriber final : public MessageSink, private FlowControl {
   void undelivered(const Delivery& d);
 
   // Ends the stream now (the API stopped): the writer sees the end with `aborted()` true.
-  void stop(std::string reason) { queue_.abort(std::move(reason)); }
+  void stop(std::string reason) {
+    queue_.abort(std::move(reason));
+    wake_connect_wait();
+  }
   bool aborted() const { return queue_.aborted(); }
   const std::string& end_reason() const { return queue_.end_reason(); }
+  // Gravitee's key for the failure that ended the stream, when the endpoint named one ("" otherwise).
+  const std::string& failure_key() const { return failure_key_; }
   Qos qos() const { return qos_; }
   const SubscriberQueue& queue() const { return queue_; }
 
@@ -51,11 +63,15 @@ class Subscriber final : public MessageSink, private FlowControl {
   // MessageSink
   void on_message(MessagePtr message, std::uint64_t ack_id) override;
   void on_end(std::string error) override;
+  void on_failure(std::string key, std::string error) override;
+  void on_connected() override;
+  void on_connect_failed(std::string error) override;
   // FlowControl
   void pause() override;
   void resume() override;
   void rejected(const Delivery& d) override;
 
+  void wake_connect_wait();
   Delivery taken(Delivery d);
   // A message a subscribe step dropped: acknowledged now, or (ackFilteredMessage false) deferred until a later
   // message is acknowledged, so the endpoint never commits past it on the strength of the filter alone.
@@ -73,7 +89,12 @@ class Subscriber final : public MessageSink, private FlowControl {
   SubscriberQueue queue_;
   std::vector<std::uint64_t> deferred_acks_;  // bounded by max_deferred_acks
   bool failed_ = false;                       // a subscribe step failed: the stream is ending
-  std::unique_ptr<boost::asio::steady_timer> pace_timer_;  // made on the first paced or held message
+  bool connected_ = true;                     // the endpoint subscription reached its broker
+  bool awaiting_connection_ = false;          // until_connected() sleeps on pace_timer_
+  std::string connect_error_;                 // why the last connection attempt failed
+  std::string failure_key_;                   // see failure_key()
+  // Made on the first paced or held message, or the first wait for a connection (never both at once).
+  std::unique_ptr<boost::asio::steady_timer> pace_timer_;
   std::unique_ptr<Subscription> subscription_;  // last member: released first
 };
 
