@@ -218,13 +218,6 @@ def one_worker(gantry, api):
     return gantry([api], config=ONE_THREAD)
 
 
-ABORT_GAP = ("gap: a client that goes away is not noticed while its request waits for the backend: in flight, the "
-             "upstream connection stays taken until readTimeout (the probe times out queued, 504); queued for a "
-             "pool slot, the request is still sent once a slot frees. Gravitee cancels both (proxy_handler.cpp "
-             "waits on the backend / UpstreamPool::acquire without watching the client socket)")
-
-
-@pytest.mark.xfail(strict=True, reason=ABORT_GAP)
 def test_aborting_an_in_flight_request_frees_the_single_connection(gantry, silent):
     api = with_changes(definition("http/clientabort/api-client-abort-single-connection.json",
                                   backend=f"http://127.0.0.1:{silent.port}"), long_read_timeout)
@@ -238,7 +231,6 @@ def test_aborting_an_in_flight_request_frees_the_single_connection(gantry, silen
     assert len(silent.requests) == 2
 
 
-@pytest.mark.xfail(strict=True, reason=ABORT_GAP)
 def test_aborting_a_queued_request_never_sends_it(gantry, silent):
     api = with_changes(definition("http/clientabort/api-client-abort-single-connection.json",
                                   backend=f"http://127.0.0.1:{silent.port}"), long_read_timeout)

@@ -58,3 +58,13 @@ def test_200mb_download(gw, sanitized, slow, framing):
     assert checker.offset == SIZE
     assert checker.first_bad is None, f"first wrong byte at offset {checker.first_bad}"
     assert_rss_bounded(gw, sanitized)
+
+
+def test_a_stream_is_passed_on_as_it_comes(gw, slow):
+    """What the backend has sent reaches the client while the backend is still quiet: the gateway does not wait for
+    more to fill a buffer (an SSE or log stream behind a proxy API)."""
+    with gw.client(timeout=10 * slow) as c:
+        with c.stream("GET", "/s/trickle/60000") as r:  # the rest comes a minute later
+            assert r.status_code == 200
+            first = next(r.iter_raw())
+    assert first == b"first piece\n"

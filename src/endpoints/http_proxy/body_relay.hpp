@@ -47,7 +47,9 @@ boost::asio::awaitable<RelayResult> relay_body(net::FlexStream& from, boost::bea
     in.data = chunk.data();
     in.size = chunk.size();
     from.tcp().expires_after(read_timeout);
-    auto [ec, n] = co_await http::async_read(from, from_buffer, parser, asio::as_tuple(asio::use_awaitable));
+    // What has arrived goes on at once: waiting to fill the chunk would hold back a stream (SSE through a proxy)
+    // until 64 KB of it had come.
+    auto [ec, n] = co_await http::async_read_some(from, from_buffer, parser, asio::as_tuple(asio::use_awaitable));
     if (ec == http::error::need_buffer) ec = {};
     if (ec) {
       result.read_error = ec;

@@ -2,6 +2,7 @@
 
 #include "endpoints/http_proxy/body_relay.hpp"
 #include "endpoints/http_proxy/body_writer.hpp"
+#include "endpoints/http_proxy/client_watch.hpp"
 #include "endpoints/http_proxy/response_relay.hpp"
 #include "endpoints/http_proxy/proxy_api.hpp"
 #include "endpoints/http_proxy/upstream_request.hpp"
@@ -33,6 +34,7 @@ struct Attempt {
   bool retryable = false;  // nothing irreversible happened: the client body is intact and no response started
   bool retry_asked = false;  // the response arrived, but the retry policy's condition wants another try
   bool condition_failure = false;  // the response arrived, but failover.failureCondition calls it a failure
+  bool client_left = false;  // the client went away while the request waited on the backend: nothing to answer
 };
 
 // Whether failover.failureCondition holds for this response header (Gravitee: a failure, tried again). A
@@ -131,18 +133,28 @@ asio::awaitable<Attempt> attempt_once(const ProxyApi& api, EndpointRuntime& endp
   const EndpointConfig& config = endpoint.config();
   UpstreamPool& pool = endpoint.pool(ex.worker);
   const bool replayable = body.mode != RequestBody::Mode::streamed || ex.bytes_in == 0;
+  ClientWatch watch(ex);
+  const Attempt client_left{false, GatewayErrc::upstream_error, false, false, false, true};
   // A pooled connection may have been closed by the backend just now: then try once more on a fresh one.
   for (bool fresh : {false, true}) {
-    auto [ec, conn] = co_await pool.acquire(fresh);
+    auto [ec, conn] = co_await pool.acquire(fresh, &watch);
+    if (watch.client_left()) co_return client_left;
     if (ec) co_return Attempt{false, classify_upstream_error(ec, true), replayable};
     const bool reused = conn->reused;
+    // Leaving now cuts the backend connection short: it is closed, not kept busy until readTimeout.
+    watch.on_leave([&stream = conn->stream] {
+      boost::system::error_code ignored;
+      stream.tcp().socket().cancel(ignored);
+    });
     Attempt sent = co_await send_request(*conn, ex, config, body);
     bool reusable = false;
     Attempt done = sent;
     if (sent.ok)
       done = co_await relay_response(api, *conn, ex, config, header_timeout, reusable,
                                      body.mode != RequestBody::Mode::streamed, retry_gate);
-    pool.release(std::move(conn), done.ok && reusable);
+    watch.on_leave(nullptr);
+    pool.release(std::move(conn), done.ok && reusable && !watch.client_left());
+    if (watch.client_left()) co_return client_left;
     const bool stale = reused && !done.ok && done.retryable && !done.retry_asked && !done.condition_failure &&
                        (done.error == GatewayErrc::upstream_connection_closed ||
                         done.error == GatewayErrc::upstream_connection_reset || done.error == GatewayErrc::upstream_error);
@@ -155,7 +167,7 @@ asio::awaitable<Attempt> attempt_once(const ProxyApi& api, EndpointRuntime& endp
 // one the failure condition rejects). A client at fault, or a response the retry policy wants tried again, is no
 // failure of the backend.
 bool backend_failed(const Attempt& result) {
-  if (result.ok || result.retry_asked) return false;
+  if (result.ok || result.retry_asked || result.client_left) return false;
   return result.condition_failure || describe(result.error).status >= 500;
 }
 
@@ -244,6 +256,11 @@ asio::awaitable<void> proxy_exchange(ProxyApi& api, Exchange& ex) {
     if (result.ok || !result.retryable || ex.response_started) break;
   }
   if (result.ok) co_return;
+  if (result.client_left) {  // no one to answer; logged as nginx does (499: the client closed the request)
+    ex.keep_alive = false;
+    ex.status = 499;
+    co_return;
+  }
   if (ex.response_started) {
     ex.keep_alive = false;
     co_return;

@@ -1,5 +1,7 @@
 #include "endpoints/http_proxy/upstream_pool.hpp"
 
+#include "endpoints/http_proxy/client_watch.hpp"
+
 #include "gateway/errors.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -88,7 +90,7 @@ UpstreamConnectionPtr UpstreamPool::take_idle() {
   return nullptr;
 }
 
-asio::awaitable<std::pair<error_code, UpstreamConnectionPtr>> UpstreamPool::acquire(bool fresh) {
+asio::awaitable<std::pair<error_code, UpstreamConnectionPtr>> UpstreamPool::acquire(bool fresh, ClientWatch* watch) {
   if (!fresh) {
     if (auto conn = take_idle()) co_return std::pair{error_code{}, std::move(conn)};
   }
@@ -105,8 +107,16 @@ asio::awaitable<std::pair<error_code, UpstreamConnectionPtr>> UpstreamPool::acqu
       co_return std::pair{make_error_code(GatewayErrc::upstream_pool_exhausted), nullptr};
     asio::steady_timer timer(co_await asio::this_coro::executor, deadline);
     waiters_.push_back(&timer);
+    if (watch) watch->on_leave([&timer] { timer.cancel(); });
     auto [ec] = co_await timer.async_wait(use_tuple);
     waiters_.remove(&timer);  // still queued when it timed out
+    if (watch) {
+      watch->on_leave(nullptr);
+      if (watch->client_left()) {
+        wake_one_waiter();  // a slot freed meanwhile may have woken this request: pass it on
+        co_return std::pair{make_error_code(GatewayErrc::upstream_error), nullptr};
+      }
+    }
     if (!ec) co_return std::pair{make_error_code(GatewayErrc::upstream_connect_timeout), nullptr};
     if (!fresh) {
       if (auto conn = take_idle()) co_return std::pair{error_code{}, std::move(conn)};

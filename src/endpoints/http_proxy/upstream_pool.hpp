@@ -36,6 +36,8 @@ boost::asio::awaitable<std::pair<boost::system::error_code, UpstreamConnectionPt
     const EndpointConfig& config, boost::asio::ssl::context* tls,
     const std::optional<boost::asio::ip::tcp::endpoint>& literal_address);
 
+class ClientWatch;
+
 class UpstreamPool {
  public:
   UpstreamPool(const EndpointConfig& config, boost::asio::ssl::context* tls, std::size_t max_connections);
@@ -44,7 +46,10 @@ class UpstreamPool {
 
   // A live idle connection, else a new one. When max_connections are in use, waits up to connect_timeout.
   // `fresh` skips the idle ones (used to retry after a stale keep-alive connection failed).
-  boost::asio::awaitable<std::pair<boost::system::error_code, UpstreamConnectionPtr>> acquire(bool fresh = false);
+  // With a `watch`, a client that leaves while the request is queued for a connection ends the wait
+  // (upstream_error, and `watch->client_left()`): the request is never sent.
+  boost::asio::awaitable<std::pair<boost::system::error_code, UpstreamConnectionPtr>> acquire(
+      bool fresh = false, ClientWatch* watch = nullptr);
 
   // Returns a connection; `reusable` = the exchange completed cleanly and both sides allow keep-alive.
   void release(UpstreamConnectionPtr conn, bool reusable);

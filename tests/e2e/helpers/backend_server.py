@@ -35,6 +35,7 @@ ROUTES = [
     ("redirect", re.compile(r"(?:^|/)redirect/(\d+)$")),
     ("raw", re.compile(r"(?:^|/)raw$")),
     ("flaky", re.compile(r"(?:^|/)flaky/(\d+)$")),
+    ("trickle", re.compile(r"(?:^|/)trickle/(\d+)$")),
 ]
 HEALTH = ROUTES[0][1]
 
@@ -154,6 +155,18 @@ class Backend:
         await response.prepare(request)
         for block in pattern.blocks(n):
             await response.write(block)
+        await response.write_eof()
+        return response
+
+    async def trickle(self, request, ms):
+        # A stream that sends a first piece, then nothing for `ms`, then its end (chunked): what a proxy must pass
+        # on as it comes rather than wait to fill a buffer.
+        response = web.StreamResponse(headers={**self.base_headers(), "Content-Type": "text/plain"})
+        response.enable_chunked_encoding()
+        await response.prepare(request)
+        await response.write(b"first piece\n")
+        await asyncio.sleep(ms / 1000)
+        await response.write(b"last piece\n")
         await response.write_eof()
         return response
 
