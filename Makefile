@@ -71,7 +71,8 @@ bench: build
 	bash scripts/services.sh run -- $(PYTHON) bench/deploy/run.py $(BUILD_DIR)/gantry
 	bash bench/sse-fanout/run.sh $(abspath $(BUILD_DIR)/gantry)
 	$(PYTHON) bench/mqtt/run.py $(BUILD_DIR)/gantry
+	$(PYTHON) bench/kafka/run.py $(BUILD_DIR)/gantry
 
 clean:
 	-bash scripts/services.sh stop
-	rm -rf $(BUILD_DIR) $(ASAN_DIR) build-fuzz bench/proxy/.run bench/sse-fanout/.run bench/mqtt/.run
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) build-fuzz bench/proxy/.run bench/sse-fanout/.run bench/mqtt/.run bench/kafka/.run

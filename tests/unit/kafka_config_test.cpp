@@ -277,6 +277,7 @@ TEST(KafkaEndpoint, RoleDefaultsAndExtraPropertiesWin) {
   EXPECT_EQ(property(producer, "compression.type"), "lz4");
   EXPECT_EQ(property(producer, "message.timeout.ms"), "2500");
   EXPECT_EQ(property(producer, "enable.idempotence"), "true");
+  EXPECT_EQ(property(producer, "linger.ms"), "0");  // a qos auto publish must not wait out a linger
   auto consumer = kafka::client_properties(*p.config, kafka::Role::consumer);
   EXPECT_EQ(property(consumer, "auto.offset.reset"), "error");
   EXPECT_EQ(property(consumer, "enable.auto.commit"), "false");

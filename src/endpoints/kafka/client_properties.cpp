@@ -63,6 +63,10 @@ void role_properties(const EndpointConfig& c, Role role, Properties& out) {
     set(out, "compression.type", c.producer.compression_type);
     // A request must get an answer in bounded time even when no broker is reachable: 10 s, not librdkafka's 300 s.
     set(out, "message.timeout.ms", "10000");
+    // A publish at qos auto answers after the broker's acknowledgement, so librdkafka's 5 ms of linger would be
+    // paid by every request (a keep-alive client could not POST more than ~200 times a second). Without linger,
+    // records still travel in batches under load: those queued while a produce request is out go in the next one.
+    set(out, "linger.ms", "0");
     return;
   }
   set(out, "client.id", "gantry-consumer");

@@ -128,6 +128,13 @@ void KafkaConnector::publish(gantry::MessagePtr message, Qos qos, PublishComplet
   }
   if (topics.empty()) return complete_publish(std::move(done), KafkaErrc::unknown_topic);
   auto executor = done.executor;
+  if (topics.size() == 1) {  // the usual case: no fan-in to allocate and lock
+    record.topic = topics.front();
+    p->async_send(record, executor, [done = std::move(done)](boost::system::error_code ec, Delivery) mutable {
+      std::move(done.handler)(ec);
+    });
+    return;
+  }
   auto fan_in = std::make_shared<FanIn>(topics.size(), std::move(done));
   for (const auto& topic : topics) {
     record.topic = topic;

@@ -34,7 +34,7 @@ struct ConsumerOptions {
 
 struct Batch {
   boost::system::error_code error;  // set: the stream is over (fatal client error, closed)
-  std::vector<RecordPtr> records;
+  std::vector<std::shared_ptr<Record>> records;  // the taker's: a shared consumer shares them out as const
 };
 
 class Consumer {

@@ -12,11 +12,12 @@ namespace gantry::kafka {
 
 namespace asio = boost::asio;
 
-gantry::MessagePtr to_message(const Record& r, std::string id) {
+namespace {
+
+// Everything but the content and headers.
+std::shared_ptr<Message> message_of(const Record& r, std::string id) {
   auto m = std::make_shared<Message>();
   m->id = std::move(id);
-  m->content = r.value;
-  m->headers = r.headers;
   m->timestamp_ms = r.timestamp_ms >= 0 ? r.timestamp_ms : now_epoch_ms();
   m->metadata.reserve(5);
   m->metadata.emplace_back("topic", r.topic);
@@ -24,6 +25,22 @@ gantry::MessagePtr to_message(const Record& r, std::string id) {
   m->metadata.emplace_back("offset", std::to_string(r.offset));
   if (r.key) m->metadata.emplace_back("key", *r.key);
   if (r.timestamp_ms >= 0) m->metadata.emplace_back("timestamp", std::to_string(r.timestamp_ms));
+  return m;
+}
+
+}  // namespace
+
+gantry::MessagePtr to_message(const Record& r, std::string id) {
+  auto m = message_of(r, std::move(id));
+  m->content = r.value;
+  m->headers = r.headers;
+  return m;
+}
+
+gantry::MessagePtr to_message(Record&& r, std::string id) {
+  auto m = message_of(r, std::move(id));
+  m->content = std::move(r.value);
+  m->headers = std::move(r.headers);
   return m;
 }
 

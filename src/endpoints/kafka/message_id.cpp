@@ -74,8 +74,23 @@ void Position::advance(std::string_view topic, std::int32_t partition, std::int6
   it->second[partition] = offset;
 }
 
+namespace {
+
+void append_int(std::string& out, std::int64_t value) {
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, value);
+  out.append(digits, end);
+}
+
+}  // namespace
+
+// Made for every message a consumer delivers: no temporaries, and the plain form in a buffer reused by the thread
+// when it is to be encoded.
 std::string format_message_id(const Position& position, bool encode) {
-  std::string id;
+  thread_local std::string scratch;
+  std::string plain;
+  std::string& id = encode ? scratch : plain;
+  id.clear();
   for (const auto& [topic, partitions] : position.offsets) {
     if (partitions.empty()) continue;
     if (!id.empty()) id += ';';
@@ -85,12 +100,13 @@ std::string format_message_id(const Position& position, bool encode) {
     for (const auto& [partition, offset] : partitions) {
       if (!first) id += ',';
       first = false;
-      id += std::to_string(partition);
+      append_int(id, partition);
       id += '#';
-      id += std::to_string(offset);
+      append_int(id, offset);
     }
   }
-  return encode ? base64_encode(id) : id;
+  if (!encode) return plain;
+  return base64_encode(scratch);
 }
 
 std::optional<Position> parse_message_id(std::string_view id) {
@@ -101,21 +117,23 @@ std::optional<Position> parse_message_id(std::string_view id) {
 }
 
 std::string base64_encode(std::string_view bytes) {
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
+  std::string out((bytes.size() + 2) / 3 * 4, '=');
+  char* o = out.data();
+  const auto* in = reinterpret_cast<const unsigned char*>(bytes.data());
   std::size_t i = 0;
   for (; i + 2 < bytes.size(); i += 3) {
-    unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8) |
-                 static_cast<unsigned char>(bytes[i + 2]);
-    for (int shift : {18, 12, 6, 0}) out += alphabet[(v >> shift) & 63];
+    const unsigned v = (in[i] << 16) | (in[i + 1] << 8) | in[i + 2];
+    *o++ = alphabet[(v >> 18) & 63];
+    *o++ = alphabet[(v >> 12) & 63];
+    *o++ = alphabet[(v >> 6) & 63];
+    *o++ = alphabet[v & 63];
   }
-  if (std::size_t rest = bytes.size() - i; rest > 0) {
-    unsigned v = static_cast<unsigned char>(bytes[i]) << 16;
-    if (rest == 2) v |= static_cast<unsigned char>(bytes[i + 1]) << 8;
-    out += alphabet[(v >> 18) & 63];
-    out += alphabet[(v >> 12) & 63];
-    out += rest == 2 ? alphabet[(v >> 6) & 63] : '=';
-    out += '=';
+  if (std::size_t rest = bytes.size() - i; rest > 0) {  // the padding '=' are already there
+    unsigned v = in[i] << 16;
+    if (rest == 2) v |= in[i + 1] << 8;
+    *o++ = alphabet[(v >> 18) & 63];
+    *o++ = alphabet[(v >> 12) & 63];
+    if (rest == 2) *o = alphabet[(v >> 6) & 63];
   }
   return out;
 }

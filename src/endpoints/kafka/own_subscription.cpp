@@ -12,9 +12,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <deque>
 #include <map>
-#include <set>
 
 namespace gantry::kafka {
 
@@ -26,11 +26,34 @@ using TopicPartition = std::pair<std::string, std::int32_t>;
 
 // One partition's delivery state.
 struct Track {
-  std::set<std::int64_t> outstanding;  // delivered, not acknowledged yet
+  // Delivered, not acknowledged yet: (offset, acknowledged), in delivery order, which is offset order (accept()
+  // lets through only records past the previous one). An acknowledgement out of order marks its entry; entries
+  // leave from the front, so the front is the lowest offset not acknowledged.
+  std::deque<std::pair<std::int64_t, bool>> outstanding;
   std::int64_t high = -1;              // highest offset delivered
   std::int64_t stored = -1;            // the next offset last stored for commit
+  bool store_pending = false;          // `stored` not handed to librdkafka yet (flush_stores)
   std::int64_t next_expected = -1;     // the offset that should come next (-1: any)
   bool rewinding = false;              // after a seek: records before `next_expected` arrives are stale
+
+  void acknowledge(std::int64_t offset) {
+    auto it = std::lower_bound(outstanding.begin(), outstanding.end(), offset,
+                               [](const auto& e, std::int64_t o) { return e.first < o; });
+    if (it == outstanding.end() || it->first != offset) return;
+    it->second = true;
+    while (!outstanding.empty() && outstanding.front().second) outstanding.pop_front();
+  }
+  // Commit only up to the lowest offset not yet acknowledged.
+  std::int64_t committable() const { return outstanding.empty() ? high + 1 : outstanding.front().first; }
+};
+
+using Tracks = std::map<TopicPartition, Track>;
+
+// A message handed to the sink and not acknowledged yet (grouped subscribers at auto and above).
+struct Unacked {
+  Tracks::iterator track;  // map iterators stay valid: tracks are never erased
+  std::int64_t offset;
+  bool open;  // false once acknowledged, or dropped by a rewind
 };
 
 struct OwnState {
@@ -48,13 +71,20 @@ struct OwnState {
   bool alive = true, paused = false;
   bool partitions_paused = false;  // librdkafka stopped fetching (a pause that lasted)
   asio::steady_timer wake;  // waited on while paused; resume() cancels it
-  std::deque<RecordPtr> held;  // the rest of a batch read before a pause
-  std::map<std::uint64_t, std::pair<TopicPartition, std::int64_t>> unacked;
-  std::map<TopicPartition, Track> tracks;
+  std::deque<std::shared_ptr<Record>> held;  // the rest of a batch read before a pause (this subscriber's only)
+  // Ack ids are consecutive: the entry of id i is unacked[i - first_unacked] (no tree node per message).
+  std::deque<Unacked> unacked;
+  std::uint64_t first_unacked = 0;
+  Tracks tracks;
   std::uint64_t next_ack = 0;
+  std::weak_ptr<OwnState> self;  // for the posted flush_stores
+  bool flush_posted = false;
 
-  bool accept(const Record& r) {
-    auto& t = tracks[{r.topic, r.partition}];
+  Tracks::iterator track_of(const Record& r) {
+    return tracks.try_emplace(TopicPartition{r.topic, r.partition}).first;
+  }
+
+  bool accept(const Record& r, Track& t) {
     if (t.rewinding) {
       if (r.offset != t.next_expected) return false;
       t.rewinding = false;
@@ -65,57 +95,97 @@ struct OwnState {
     return true;
   }
 
-  void deliver(const RecordPtr& r) {
+  void deliver(const std::shared_ptr<Record>& r, Tracks::iterator track) {
     position.advance(r->topic, r->partition, r->offset);
     const std::uint64_t ack_id = next_ack++;
     if (grouped) {
-      TopicPartition tp{r->topic, r->partition};
-      auto& t = tracks[tp];
+      auto& t = track->second;
       t.high = std::max(t.high, r->offset);
       if (qos == Qos::none) {  // nothing will be acknowledged: what was handed over counts as done
-        store(tp, t, r->offset + 1);
+        store(t, r->offset + 1);
+        if (unacked.empty()) first_unacked = next_ack;
+        else unacked.push_back({track, r->offset, false});
       } else {
-        t.outstanding.insert(r->offset);
-        unacked.emplace(ack_id, std::make_pair(std::move(tp), r->offset));
+        t.outstanding.emplace_back(r->offset, false);
+        unacked.push_back({track, r->offset, true});
       }
     }
-    auto message = to_message(*r, format_message_id(position, encode_ids));
+    auto message = to_message(std::move(*r), format_message_id(position, encode_ids));
     sink.on_message(std::move(message), ack_id);
   }
 
-  void store(const TopicPartition& tp, Track& t, std::int64_t next) {
+  // At least once, the offset goes to librdkafka (for its next background commit) once the acknowledgements that
+  // are being made now are all in: an entrypoint acknowledges a whole write's worth of messages at once, and each
+  // store costs a librdkafka call with a lock and an allocation. Storing later only ever commits less. At most
+  // once, it is stored at once: before the client can see the message.
+  void store(Track& t, std::int64_t next) {
     if (next <= t.stored || !consumer) return;  // no consumer: released (finished), acks come too late
     t.stored = next;
-    consumer->store_offset(tp.first, tp.second, next);
+    t.store_pending = true;
+    if (qos == Qos::at_most_once) return flush_stores();
+    if (flush_posted) return;
+    flush_posted = true;
+    asio::post(executor, [w = self] {
+      if (auto s = w.lock()) {
+        s->flush_posted = false;
+        s->flush_stores();
+      }
+    });
   }
 
-  // Commit only up to the lowest offset not yet acknowledged.
+  void flush_stores() {
+    if (!consumer) return;
+    for (auto& [tp, t] : tracks) {
+      if (!t.store_pending) continue;
+      t.store_pending = false;
+      consumer->store_offset(tp.first, tp.second, t.stored);
+    }
+  }
+
+  Unacked* find_unacked(std::uint64_t id) {
+    if (id < first_unacked || id - first_unacked >= unacked.size()) return nullptr;
+    Unacked& u = unacked[id - first_unacked];
+    return u.open ? &u : nullptr;
+  }
+
+  void drop_closed() {
+    while (!unacked.empty() && !unacked.front().open) {
+      unacked.pop_front();
+      ++first_unacked;
+    }
+  }
+
   void ack(std::uint64_t id) {
-    auto it = unacked.find(id);
-    if (it == unacked.end()) return;
-    auto [tp, offset] = std::move(it->second);
-    unacked.erase(it);
-    auto& t = tracks[tp];
-    t.outstanding.erase(offset);
-    store(tp, t, t.outstanding.empty() ? t.high + 1 : *t.outstanding.begin());
+    Unacked* u = find_unacked(id);
+    if (!u) return;
+    u->open = false;
+    auto& t = u->track->second;
+    t.acknowledge(u->offset);
+    drop_closed();
+    store(t, t.committable());
   }
 
   // at-least-once: read the partition again from the record that could not be delivered.
   void rewind(std::uint64_t id) {
-    auto it = unacked.find(id);
-    if (it == unacked.end()) return;
-    auto [tp, offset] = std::move(it->second);
-    auto& t = tracks[tp];
+    Unacked* u = find_unacked(id);
+    if (!u) return;
+    const auto track = u->track;
+    const std::int64_t offset = u->offset;
+    const TopicPartition& tp = track->first;
+    auto& t = track->second;
     if (t.rewinding && offset >= t.next_expected) {  // already going back further
-      unacked.erase(it);
+      u->open = false;
+      drop_closed();
       return;
     }
-    std::erase_if(unacked, [&](const auto& e) { return e.second.first == tp && e.second.second >= offset; });
-    t.outstanding.erase(t.outstanding.lower_bound(offset), t.outstanding.end());
+    for (auto& e : unacked)
+      if (e.open && e.track == track && e.offset >= offset) e.open = false;
+    drop_closed();
+    while (!t.outstanding.empty() && t.outstanding.back().first >= offset) t.outstanding.pop_back();
     t.high = std::min(t.high, offset - 1);
     t.rewinding = true;
     t.next_expected = offset;
-    std::erase_if(held, [&](const RecordPtr& r) { return r->topic == tp.first && r->partition == tp.second; });
+    std::erase_if(held, [&](const auto& r) { return r->topic == tp.first && r->partition == tp.second; });
     position.advance(tp.first, tp.second, offset - 1);
     if (consumer) consumer->seek(tp.first, tp.second, offset);
   }
@@ -124,6 +194,7 @@ struct OwnState {
 // librdkafka's close commits and leaves the group, and its destroy joins threads: on the blocking pool.
 void release(std::shared_ptr<OwnState> s) {
   if (!s->consumer) return;
+  s->flush_stores();  // close() commits what was stored
   s->consumer->release_executor();
   post_blocking([c = std::move(s->consumer)]() mutable {
     c->close();
@@ -163,13 +234,14 @@ asio::awaitable<void> run(std::shared_ptr<OwnState> s) {
         s->sink.on_end(batch.error.message());
         break;
       }
-      s->held.assign(batch.records.begin(), batch.records.end());
+      s->held.assign(std::make_move_iterator(batch.records.begin()), std::make_move_iterator(batch.records.end()));
     }
     while (!s->held.empty() && s->alive && !s->paused) {
-      RecordPtr r = std::move(s->held.front());
+      auto r = std::move(s->held.front());
       s->held.pop_front();
-      if (!s->accept(*r)) continue;
-      s->deliver(r);
+      const auto track = s->track_of(*r);
+      if (!s->accept(*r, track->second)) continue;
+      s->deliver(r, track);
       if (s->limit && ++s->emitted >= s->limit) {
         finished = true;
         if (s->alive) s->sink.on_end({});
@@ -232,6 +304,7 @@ std::unique_ptr<gantry::Subscription> make_own_subscription(std::shared_ptr<cons
   auto state = std::make_shared<OwnState>(request.executor, sink, request, grouped,
                                           config->consumer.encode_message_id);
   if (resume) state->position = *resume;
+  state->self = state;
   std::string error;
   state->consumer = Consumer::create(*config, std::move(options), request.executor, &error);
   if (!state->consumer) {

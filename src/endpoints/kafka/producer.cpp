@@ -28,7 +28,10 @@ std::unique_ptr<Producer> Producer::create(const EndpointConfig& config, std::st
 
 Producer::Producer(HandlePtr rk) : rk_(std::move(rk)) {
   poller_ = std::thread([this] {
-    while (!stopping_.load(std::memory_order_acquire)) rd_kafka_poll(rk_.get(), 100);
+    while (!stopping_.load(std::memory_order_acquire)) {
+      rd_kafka_poll(rk_.get(), 100);
+      post_completed();
+    }
   });
 }
 
@@ -36,10 +39,31 @@ Producer::~Producer() {
   stopping_.store(true, std::memory_order_release);
   poller_.join();
   rd_kafka_flush(rk_.get(), static_cast<int>(flush_timeout.count()));
+  post_completed();
   // What could not be delivered in time fails now (each handler runs once, with shutting_down), not never.
   rd_kafka_purge(rk_.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
   rd_kafka_flush(rk_.get(), 0);
   rd_kafka_poll(rk_.get(), 0);
+  post_completed();
+}
+
+void Producer::post_completed() {
+  // Usually one executor per io thread: a post each, carrying all of that executor's handlers in order.
+  std::vector<bool> posted(completed_.size(), false);
+  for (std::size_t i = 0; i < completed_.size(); ++i) {
+    if (posted[i]) continue;
+    const auto executor = completed_[i].executor;
+    std::vector<Completed> mine;
+    for (std::size_t j = i; j < completed_.size(); ++j) {
+      if (posted[j] || completed_[j].executor != executor) continue;
+      mine.push_back(std::move(completed_[j]));
+      posted[j] = true;
+    }
+    asio::post(executor, [mine = std::move(mine)]() mutable {
+      for (auto& c : mine) std::move(c.handler)(c.ec, c.delivery);
+    });
+  }
+  completed_.clear();
 }
 
 rd_kafka_resp_err_t Producer::produce(const OutgoingRecord& r, Pending* pending) {
@@ -90,7 +114,7 @@ void Producer::start(const OutgoingRecord& record, asio::any_io_executor executo
   pending.release();  // on_delivery owns it now
 }
 
-// On the poller thread (or in the destructor's flush): never blocks, only hands the outcome to the caller.
+// On the poller thread (or in the destructor's flush): never blocks, only collects the outcome for post_completed().
 void Producer::on_delivery(rd_kafka_t*, const rd_kafka_message_t* message, void*) {
   std::unique_ptr<Pending> pending(static_cast<Pending*>(message->_private));
   if (!pending) return;
@@ -99,11 +123,9 @@ void Producer::on_delivery(rd_kafka_t*, const rd_kafka_message_t* message, void*
   const KafkaErrc outcome = classify(message->err);
   (outcome == KafkaErrc::ok ? self.sent_ : self.failed_).fetch_add(1, std::memory_order_relaxed);
   if (!pending->handler) return;
-  boost::system::error_code ec = outcome;
-  Delivery delivery{message->partition, message->offset};
-  asio::post(pending->executor, [h = std::move(pending->handler), ec, delivery]() mutable {
-    std::move(h)(ec, delivery);
-  });
+  const Delivery delivery{message->partition, message->offset};
+  self.completed_.push_back(Completed{std::move(pending->executor), std::move(pending->handler),
+                                      boost::system::error_code(outcome), delivery});
 }
 
 Producer::Stats Producer::stats() const {

@@ -1,5 +1,6 @@
 // One librdkafka producer per kafka endpoint, shared by every request of every worker thread (librdkafka is
-// thread-safe and batches across them). Acknowledgements come back on the caller's executor via asio::post.
+// thread-safe and batches across them). Acknowledgements come back on the caller's executor via asio::post, one post
+// per executor for all the acknowledgements one poll served (a broker's answer acknowledges a whole batch).
 #pragma once
 
 #include "endpoints/kafka/config.hpp"
@@ -16,6 +17,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace gantry::kafka {
 
@@ -62,7 +64,24 @@ class Producer {
 
  private:
   struct Pending;
+  struct Completed {
+    // Move-constructible only, said outright: any_completion_handler's converting constructor would otherwise pass
+    // for a copy constructor, and a growing vector would "copy" (wrap, recursively) instead of moving. No
+    // assignment: Boost 1.81's any_completion_handler move assignment recurses.
+    Completed(boost::asio::any_io_executor e, DeliveryHandler h, boost::system::error_code c, Delivery d)
+        : executor(std::move(e)), handler(std::move(h)), ec(c), delivery(d) {}
+    Completed(Completed&&) noexcept = default;
+    Completed& operator=(Completed&&) = delete;
+    Completed(const Completed&) = delete;
+    Completed& operator=(const Completed&) = delete;
+    boost::asio::any_io_executor executor;
+    DeliveryHandler handler;
+    boost::system::error_code ec;
+    Delivery delivery;
+  };
   explicit Producer(HandlePtr rk);
+  // Hands what the last poll or flush completed to the callers' executors. On the thread that polled.
+  void post_completed();
   void start(const OutgoingRecord& record, boost::asio::any_io_executor executor, DeliveryHandler handler);
   rd_kafka_resp_err_t produce(const OutgoingRecord& record, Pending* pending);
   static void on_delivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
@@ -71,6 +90,7 @@ class Producer {
   std::atomic<bool> stopping_{false};
   std::atomic<std::uint64_t> sent_{0}, failed_{0}, in_flight_{0};
   std::thread poller_;  // serves delivery reports; librdkafka's own threads do the network I/O
+  std::vector<Completed> completed_;  // filled by on_delivery during a poll; only the polling thread touches it
 };
 
 }  // namespace gantry::kafka

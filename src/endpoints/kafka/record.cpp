@@ -2,7 +2,7 @@
 
 namespace gantry::kafka {
 
-RecordPtr make_record(const rd_kafka_message_t& m, bool remove_confluent_header) {
+std::shared_ptr<Record> make_record(const rd_kafka_message_t& m, bool remove_confluent_header) {
   auto r = std::make_shared<Record>();
   r->topic = rd_kafka_topic_name(m.rkt);
   r->partition = m.partition;

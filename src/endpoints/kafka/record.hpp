@@ -27,8 +27,8 @@ struct Record {
 using RecordPtr = std::shared_ptr<const Record>;
 
 // A record read from a consumer; with `remove_confluent_header`, a schema-registry prefix (0x00 + 4-byte schema id)
-// is stripped from the value.
-RecordPtr make_record(const rd_kafka_message_t& message, bool remove_confluent_header);
+// is stripped from the value. Not const yet: a single taker (a subscriber's own consumer) may move its content on.
+std::shared_ptr<Record> make_record(const rd_kafka_message_t& message, bool remove_confluent_header);
 
 // What a publisher sends.
 struct OutgoingRecord {

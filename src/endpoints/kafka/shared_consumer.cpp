@@ -140,14 +140,14 @@ asio::awaitable<void> SharedConsumer::pump(std::shared_ptr<SharedConsumer> self)
   asio::post(blocking_, [c = std::move(consumer_)]() mutable { c.reset(); });
 }
 
-void SharedConsumer::fan_out(const std::vector<RecordPtr>& records) {
+void SharedConsumer::fan_out(const std::vector<std::shared_ptr<Record>>& records) {
   std::lock_guard lock(mutex_);
   stats_.records += records.size();
   for (const auto& r : records) {
     dispatched_.advance(r->topic, r->partition, r->offset);
     for (auto* s : subscribers_) {
       if (s->overflowed_.load(std::memory_order_relaxed)) continue;
-      if (s->channel_.try_send(boost::system::error_code(), r)) {
+      if (s->channel_.try_send(boost::system::error_code(), RecordPtr(r))) {
         ++stats_.deliveries;
         continue;
       }

@@ -83,7 +83,7 @@ class SharedConsumer : public std::enable_shared_from_this<SharedConsumer> {
   SharedConsumer(std::shared_ptr<const EndpointConfig> config, boost::asio::any_io_executor executor,
                  boost::asio::any_io_executor blocking);
   boost::asio::awaitable<void> pump(std::shared_ptr<SharedConsumer> self);
-  void fan_out(const std::vector<RecordPtr>& records);
+  void fan_out(const std::vector<std::shared_ptr<Record>>& records);
   void end_all(boost::system::error_code ec);
   void leave(Subscription* s);
 

@@ -15,6 +15,8 @@ namespace gantry::kafka {
 
 // A record as a message: content, Kafka headers, metadata (topic, partition, offset, key, timestamp) and `id`.
 gantry::MessagePtr to_message(const Record& record, std::string id);
+// The same from a record nobody else holds: its content and headers are moved, not copied.
+gantry::MessagePtr to_message(Record&& record, std::string id);
 
 // What the subscriber's request attributes choose (gravitee.attribute.kafka.groupId / .topics); empty: the
 // endpoint's configuration decides.

@@ -4,11 +4,18 @@ namespace gantry::sse {
 
 namespace {
 
+// One pass over the value (find_first_of("\r\n") calls memchr once per character of it).
+std::size_t line_break(std::string_view value, std::size_t start) {
+  for (std::size_t i = start; i < value.size(); ++i)
+    if (value[i] == '\n' || value[i] == '\r') return i;
+  return std::string_view::npos;
+}
+
 // Field values must not contain line breaks: each line of a multi-line value becomes its own field line.
 void append_lines(std::string& out, std::string_view prefix, std::string_view value) {
   std::size_t start = 0;
   for (;;) {
-    const std::size_t end = value.find_first_of("\r\n", start);
+    const std::size_t end = line_break(value, start);
     out += prefix;
     out += value.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
     out += '\n';

@@ -186,7 +186,9 @@ boost::asio::awaitable<SubscriberQueue::Next> Subscriber::next(std::chrono::mill
 }
 
 std::optional<Delivery> Subscriber::try_next() {
-  if (const Delivery* front = queue_.front(); front && front->not_before > std::chrono::steady_clock::now()) {
+  // not_before is only set by a latency step: no clock read per message without one.
+  if (const Delivery* front = queue_.front(); front && front->not_before != std::chrono::steady_clock::time_point{} &&
+                                              front->not_before > std::chrono::steady_clock::now()) {
     return std::nullopt;
   }
   if (const Delivery* front = queue_.front(); front && front->pace && phases_) {
