@@ -1,7 +1,7 @@
 // Gravitee's gateway-wide request timeout (gateway.timeouts.request_ms): the part of an exchange before its
 // response begins (a message API's request phase) must end in time, or the client gets 504 "Request timeout".
-// What follows (a stream, an http-get page being collected) is not limited, as in Gravitee. Proxy APIs do not
-// use it yet: their endpoints' timeouts bound them.
+// What follows (a stream, an http-get page being collected) is not limited, as in Gravitee. Proxy APIs take the
+// deadline into their wait for the backend's answer instead (http_proxy/proxy_handler.cpp): no race there.
 #pragma once
 
 #include "gateway/exchange.hpp"

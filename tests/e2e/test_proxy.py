@@ -137,3 +137,15 @@ def test_slow_backend_is_504(gantry, backend):
     # The endpoint is fine for requests within the timeout.
     r = gw.get("/p/slow/10")
     assert r.status_code == 200 and r.json()["backend"] == "A"
+
+
+def test_gateway_request_timeout_bounds_the_backend_call(gantry, backend):
+    """gateway.timeouts.request_ms (Gravitee's http.requestTimeout) ends a proxied request whose backend is still
+    within its own readTimeout: 504 with the gateway's "Request timeout", not the endpoint's."""
+    a = backend("A")
+    gw = gantry([proxy_api("deadline", "/p", [a.url()], http={"readTimeout": 60000})],
+                config={"gateway.timeouts.request_ms": 500})
+    r = gw.get("/p/slow/5000")
+    assert r.status_code == 504
+    assert r.json() == {"message": "Request timeout", "http_status_code": 504}
+    assert gw.get("/p/slow/10").status_code == 200

@@ -14,6 +14,8 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -163,6 +165,19 @@ asio::awaitable<Attempt> attempt_once(const ProxyApi& api, EndpointRuntime& endp
   co_return Attempt{false, GatewayErrc::upstream_error, false};
 }
 
+// gateway.timeouts.request_ms (Gravitee's http.requestTimeout) bounds the wait for the backend's answer too.
+std::chrono::milliseconds until_request_deadline(const Exchange& ex) {
+  if (ex.request_deadline == std::chrono::steady_clock::time_point::max()) return std::chrono::milliseconds::max();
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(ex.request_deadline -
+                                                                          std::chrono::steady_clock::now());
+  return std::max(left, std::chrono::milliseconds(1));
+}
+
+bool past_request_deadline(const Exchange& ex) {
+  return ex.request_deadline != std::chrono::steady_clock::time_point::max() &&
+         std::chrono::steady_clock::now() >= ex.request_deadline;
+}
+
 // Whether an attempt's outcome counts against the circuit breaker: the backend failed (no answer, a broken one, or
 // one the failure condition rejects). A client at fault, or a response the retry policy wants tried again, is no
 // failure of the backend.
@@ -193,7 +208,7 @@ asio::awaitable<Attempt> call_backend(ProxyApi& api, Exchange& ex, RequestBody& 
     if (!endpoint) break;
     tried.push_back(endpoint);
     ex.endpoint = endpoint->name();
-    const auto timeout = std::min(header_timeout, endpoint->config().http.read_timeout);
+    const auto timeout = std::min({header_timeout, endpoint->config().http.read_timeout, until_request_deadline(ex)});
     last = co_await attempt_once(api, *endpoint, ex, body, timeout, retry_gate);
     if (last.ok || !last.retryable || last.retry_asked) break;
   }
@@ -264,6 +279,9 @@ asio::awaitable<void> proxy_exchange(ProxyApi& api, Exchange& ex) {
   if (ex.response_started) {
     ex.keep_alive = false;
     co_return;
+  }
+  if (past_request_deadline(ex) && describe(result.error).status == 504) {
+    co_return co_await write_error(ex, GatewayErrc::gateway_timeout);  // the gateway's limit, not the endpoint's
   }
   co_await write_error(ex, retry && result.retryable ? GatewayErrc::upstream_error : result.error);
 }
