@@ -1,5 +1,7 @@
 #include "gateway/exchange.hpp"
 
+#include "net/http_head.hpp"
+
 #include "core/definition/model.hpp"
 #include "gateway/flows/flow_run.hpp"
 #include "gateway/response_template_body.hpp"
@@ -110,11 +112,8 @@ asio::awaitable<void> write_error_as(Exchange& ex, GatewayErrc error, std::strin
   ex.error_key = std::string(info.key);
   ex.response_started = true;
   ex.client.tcp().expires_after(ex.config.keepalive_idle_timeout);
-  auto [ec, n] = ex.head() ? co_await [&]() -> asio::awaitable<std::tuple<boost::system::error_code, std::size_t>> {
-    http::response_serializer<http::string_body> sr{res};
-    co_return co_await http::async_write_header(ex.client, sr, asio::as_tuple(asio::use_awaitable));
-  }()
-                           : co_await http::async_write(ex.client, res, asio::as_tuple(asio::use_awaitable));
+  const std::string_view body = ex.head() ? std::string_view() : std::string_view(res.body());
+  auto [ec, n] = co_await net::write_response(ex.client, res.base(), body);
   ex.bytes_out += n;
   if (ec) ex.keep_alive = false;
 }

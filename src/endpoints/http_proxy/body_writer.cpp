@@ -13,49 +13,6 @@ namespace gantry::http_proxy {
 namespace asio = boost::asio;
 using boost::system::error_code;
 
-namespace {
-
-void append_version(unsigned version, std::string& out) {
-  out += "HTTP/";
-  out += static_cast<char>('0' + version / 10);
-  out += '.';
-  out += static_cast<char>('0' + version % 10);
-}
-
-void append_fields(const http::fields& fields, std::string& out) {
-  for (const auto& field : fields) {
-    out += field.name_string();
-    out += ": ";
-    out += field.value();
-    out += "\r\n";
-  }
-  out += "\r\n";
-}
-
-}  // namespace
-
-void serialize_head(const http::request_header<>& head, std::string& out) {
-  out += head.method_string();
-  out += ' ';
-  out += head.target();
-  out += ' ';
-  append_version(head.version(), out);
-  out += "\r\n";
-  append_fields(head, out);
-}
-
-void serialize_head(const http::response_header<>& head, std::string& out) {
-  append_version(head.version(), out);
-  out += ' ';
-  std::array<char, 8> status;
-  auto [end, ec] = std::to_chars(status.data(), status.data() + status.size(), head.result_int());
-  out.append(status.data(), end);
-  out += ' ';
-  out += head.reason();
-  out += "\r\n";
-  append_fields(head, out);
-}
-
 asio::awaitable<error_code> BodyWriter::write(const char* data, std::size_t size, bool last) {
   static constexpr std::string_view crlf = "\r\n";
   static constexpr std::string_view last_chunk = "0\r\n\r\n";

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "net/flex_stream.hpp"
+#include "net/http_head.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/http/message.hpp>
@@ -17,9 +18,7 @@ namespace gantry::http_proxy {
 
 namespace http = boost::beast::http;
 
-// Appends the HTTP/1.x head ("start line\r\n", "Name: value\r\n" per field, "\r\n") to `out`.
-void serialize_head(const http::request_header<>& head, std::string& out);
-void serialize_head(const http::response_header<>& head, std::string& out);
+using net::serialize_head;
 
 class BodyWriter {
  public:

@@ -5,6 +5,7 @@
 #include "gateway/ids.hpp"
 #include "gateway/message/message_stats.hpp"
 #include "gateway/message/phase_chain.hpp"
+#include "net/http_head.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -60,7 +61,7 @@ asio::awaitable<void> write_accepted(Exchange& ex) {
   res.content_length(0);
   ex.status = status;
   ex.response_started = true;
-  auto [ec, n] = co_await http::async_write(ex.client, res, use_tuple);
+  auto [ec, n] = co_await net::write_response(ex.client, res.base(), {});
   ex.bytes_out += n;
   if (ec) ex.keep_alive = false;
 }

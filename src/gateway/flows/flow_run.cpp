@@ -1,5 +1,7 @@
 #include "gateway/flows/flow_run.hpp"
 
+#include "net/http_head.hpp"
+
 #include "core/definition/model.hpp"
 #include "gateway/response_template_body.hpp"
 
@@ -179,14 +181,8 @@ asio::awaitable<void> write_direct_response(Exchange& ex, const DirectResponse& 
   ex.error_key = direct.key;
   ex.response_started = true;
   ex.client.tcp().expires_after(ex.config.keepalive_idle_timeout);
-  std::size_t n = 0;
-  boost::system::error_code ec;
-  if (ex.head()) {
-    http::response_serializer<http::string_body> sr{res};
-    std::tie(ec, n) = co_await http::async_write_header(ex.client, sr, asio::as_tuple(asio::use_awaitable));
-  } else {
-    std::tie(ec, n) = co_await http::async_write(ex.client, res, asio::as_tuple(asio::use_awaitable));
-  }
+  const std::string_view body = ex.head() ? std::string_view() : std::string_view(res.body());
+  auto [ec, n] = co_await net::write_response(ex.client, res.base(), body);
   ex.bytes_out += n;
   if (ec) ex.keep_alive = false;
 }
