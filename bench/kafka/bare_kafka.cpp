@@ -82,6 +82,18 @@ void produce_one(Loop& loop) {
   if (err) die(std::string("produce: ") + rd_kafka_err2str(err));
 }
 
+using DeliveryCallback = void (*)(rd_kafka_t*, const rd_kafka_message_t*, void*);
+
+// The loop's producer, reporting each delivery to `on_delivery` with the loop as its opaque.
+void start_producer(Loop& loop, DeliveryCallback on_delivery, const std::string& bootstrap, const std::string& topic,
+                    std::vector<std::pair<std::string, std::string>> props) {
+  loop.topic = topic;
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
+  rd_kafka_conf_set_opaque(conf, &loop);
+  loop.rk = make_client(RD_KAFKA_PRODUCER, bootstrap, std::move(props), conf);
+}
+
 void on_closed_loop_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
   auto& loop = *static_cast<Loop*>(opaque);
   if (m->err) ++loop.failed;
@@ -92,11 +104,7 @@ void on_closed_loop_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opa
 int produce_closed(const std::string& bootstrap, const std::string& topic, int clients, double seconds,
                    std::vector<std::pair<std::string, std::string>> props) {
   Loop loop;
-  loop.topic = topic;
-  rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  rd_kafka_conf_set_dr_msg_cb(conf, &on_closed_loop_delivery);
-  rd_kafka_conf_set_opaque(conf, &loop);
-  loop.rk = make_client(RD_KAFKA_PRODUCER, bootstrap, std::move(props), conf);
+  start_producer(loop, &on_closed_loop_delivery, bootstrap, topic, std::move(props));
   for (int i = 0; i < clients; ++i) produce_one(loop);
   const auto begin = Clock::now();
   while (seconds_since(begin) < 1.0) rd_kafka_poll(loop.rk, 50);
@@ -121,11 +129,7 @@ void on_async_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
 int produce_async(const std::string& bootstrap, const std::string& topic, long n,
                   std::vector<std::pair<std::string, std::string>> props) {
   Loop loop;
-  loop.topic = topic;
-  rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  rd_kafka_conf_set_dr_msg_cb(conf, &on_async_delivery);
-  rd_kafka_conf_set_opaque(conf, &loop);
-  loop.rk = make_client(RD_KAFKA_PRODUCER, bootstrap, std::move(props), conf);
+  start_producer(loop, &on_async_delivery, bootstrap, topic, std::move(props));
   const auto begin = Clock::now();
   for (long i = 0; i < n;) {
     auto err = rd_kafka_producev(loop.rk, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),

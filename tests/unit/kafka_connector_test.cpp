@@ -37,6 +37,11 @@ struct CollectingSink final : MessageSink {
     std::lock_guard lock(mutex);
     return got.size();
   }
+  // Waits up to 30 s for `n` messages in all; returns how many came.
+  std::size_t wait_for(std::size_t n) {
+    for (int i = 0; i < 3000 && size() < n; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return size();
+  }
 };
 
 class KafkaConnectorTest : public ::testing::Test {
@@ -55,6 +60,28 @@ class KafkaConnectorTest : public ::testing::Test {
     c->consumer.auto_offset_reset = AutoOffsetReset::earliest;
     c->consumer.encode_message_id = false;
     return c;
+  }
+
+  // The group's committed offset on `topic` partition 0, as a new member of the group sees it; polled for up to
+  // 10 s until it is `expected` (commits land asynchronously), then whatever it is (-1: none could be read).
+  std::int64_t committed_offset(const EndpointConfig& cfg, const std::string& group, const std::string& topic,
+                                std::int64_t expected) {
+    auto probe_cfg = cfg;
+    probe_cfg.properties = {{"group.id", group}};
+    std::int64_t committed = -1;
+    for (int i = 0; i < 100 && committed != expected; ++i) {
+      std::string error;
+      auto probe = Consumer::create(probe_cfg, {.group_id = group}, io_.get_executor(), &error);
+      if (!probe) {
+        ADD_FAILURE() << error;
+        return -1;
+      }
+      auto list = PartitionListPtr(rd_kafka_topic_partition_list_new(1));
+      rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), 0);
+      if (!rd_kafka_committed(probe->handle(), list.get(), 5000)) committed = list->elems[0].offset;
+      if (committed != expected) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return committed;
   }
 
   // Runs `f` on the io thread (as the engine calls a connector) and waits for it.
@@ -120,8 +147,7 @@ TEST_F(KafkaConnectorTest, AtLeastOnceCommitsOnlyUpToTheLowestUnacknowledgedOffs
   request.executor = io_.get_executor();
   auto subscription = on_io([&] { return connector.subscribe(request, sink); });
   ASSERT_TRUE(subscription);
-  for (int i = 0; i < 3000 && sink.size() < 3; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  ASSERT_EQ(sink.size(), 3u);
+  ASSERT_EQ(sink.wait_for(3), 3u);
   EXPECT_EQ(sink.got[2].first->content, "job-2");
   EXPECT_EQ(sink.got[2].first->id, "jobs@0#2");
   // job-1 never acknowledged: the group may only move up to it, whatever came after.
@@ -132,19 +158,7 @@ TEST_F(KafkaConnectorTest, AtLeastOnceCommitsOnlyUpToTheLowestUnacknowledgedOffs
     return 0;
   });
 
-  // The group's committed position, as a new member of the group sees it.
-  auto probe_cfg = *cfg;
-  probe_cfg.properties = {{"group.id", "gantry-api-worker"}};
-  std::int64_t committed = -1;
-  for (int i = 0; i < 100 && committed != 1; ++i) {
-    auto probe = Consumer::create(probe_cfg, {.group_id = "gantry-api-worker"}, io_.get_executor(), &error);
-    ASSERT_TRUE(probe) << error;
-    auto list = PartitionListPtr(rd_kafka_topic_partition_list_new(1));
-    rd_kafka_topic_partition_list_add(list.get(), "jobs", 0);
-    if (!rd_kafka_committed(probe->handle(), list.get(), 5000)) committed = list->elems[0].offset;
-    if (committed != 1) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  EXPECT_EQ(committed, 1);
+  EXPECT_EQ(committed_offset(*cfg, "gantry-api-worker", "jobs", 1), 1);
   connector.stop();
 }
 
@@ -167,8 +181,7 @@ TEST_F(KafkaConnectorTest, AtLeastOnceReadsANackedRecordAgainAndCommitsOnlyWhatW
   request.executor = io_.get_executor();
   auto subscription = on_io([&] { return connector.subscribe(request, sink); });
   ASSERT_TRUE(subscription);
-  for (int i = 0; i < 3000 && sink.size() < 4; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  ASSERT_EQ(sink.size(), 4u);
+  ASSERT_EQ(sink.wait_for(4), 4u);
   // job-0 delivered; job-1 could not be: it and everything after it in the partition come again.
   on_io([&] {
     subscription->ack(sink.got[0].second);
@@ -176,8 +189,7 @@ TEST_F(KafkaConnectorTest, AtLeastOnceReadsANackedRecordAgainAndCommitsOnlyWhatW
     subscription->ack(sink.got[2].second);  // dropped by the rewind: comes again, acknowledged then
     return 0;
   });
-  for (int i = 0; i < 3000 && sink.size() < 7; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  ASSERT_EQ(sink.size(), 7u);
+  ASSERT_EQ(sink.wait_for(7), 7u);
   std::vector<std::string> again;
   for (std::size_t i = 4; i < 7; ++i) again.push_back(sink.got[i].first->content);
   EXPECT_EQ(again, (std::vector<std::string>{"job-1", "job-2", "job-3"}));
@@ -190,18 +202,7 @@ TEST_F(KafkaConnectorTest, AtLeastOnceReadsANackedRecordAgainAndCommitsOnlyWhatW
     return 0;
   });
 
-  auto probe_cfg = *cfg;
-  probe_cfg.properties = {{"group.id", "gantry-api-redo-worker"}};
-  std::int64_t committed = -1;
-  for (int i = 0; i < 100 && committed != 2; ++i) {
-    auto probe = Consumer::create(probe_cfg, {.group_id = "gantry-api-redo-worker"}, io_.get_executor(), &error);
-    ASSERT_TRUE(probe) << error;
-    auto list = PartitionListPtr(rd_kafka_topic_partition_list_new(1));
-    rd_kafka_topic_partition_list_add(list.get(), "redo", 0);
-    if (!rd_kafka_committed(probe->handle(), list.get(), 5000)) committed = list->elems[0].offset;
-    if (committed != 2) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  EXPECT_EQ(committed, 2);
+  EXPECT_EQ(committed_offset(*cfg, "gantry-api-redo-worker", "redo", 2), 2);
   connector.stop();
 }
 

@@ -269,6 +269,14 @@ TEST(Mqtt5Client, UnreachableBrokerFailsPublishesAtOnceAndReportsFailure) {
   client->stop();
 }
 
+// Drops `members` on the executor they joined on, waits until the subscription has none left, and stops it.
+template <class... Members>
+void leave_and_stop(Threads& t, SharedSubscription& shared, Members&... members) {
+  asio::post(t.caller, [&] { (members.reset(), ...); });
+  for (int i = 0; i < 100 && shared.members() != 0; ++i) std::this_thread::sleep_for(10ms);
+  shared.stop();
+}
+
 TEST(Mqtt5Client, SharedSubscriptionTellsMembersWhetherTheBrokerCanBeReached) {
   int closed_port = 0;
   {
@@ -312,12 +320,7 @@ TEST(Mqtt5Client, SharedSubscriptionTellsMembersWhetherTheBrokerCanBeReached) {
       return std::find(outcomes.begin(), outcomes.end(), "second: refused") != outcomes.end();
     }));
   }
-  asio::post(t.caller, [&] {
-    first.reset();
-    second.reset();
-  });
-  for (int i = 0; i < 100 && shared->members() != 0; ++i) std::this_thread::sleep_for(10ms);
-  shared->stop();
+  leave_and_stop(t, *shared, first, second);
 }
 
 TEST(Mqtt5Client, SharedSubscriptionMembersLearnTheConnection) {
@@ -342,12 +345,7 @@ TEST(Mqtt5Client, SharedSubscriptionMembersLearnTheConnection) {
   // A member joining once the connection is up knows it at once.
   auto later = shared->join(t.caller.get_executor(), {});
   EXPECT_TRUE(later->joined_connected());
-  asio::post(t.caller, [&] {
-    member.reset();
-    later.reset();
-  });
-  for (int i = 0; i < 100 && shared->members() != 0; ++i) std::this_thread::sleep_for(10ms);
-  shared->stop();
+  leave_and_stop(t, *shared, member, later);
 }
 
 TEST(Mqtt5Client, InvalidTopicIsRefusedWithoutDroppingTheConnection) {

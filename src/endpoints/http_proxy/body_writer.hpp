@@ -1,24 +1,18 @@
 // Writes a proxied message (its head, then its body piece by piece, chunk-framed when the head says chunked) with
 // gather writes of the proxy's own buffers. Beast's serializer did this before; profiling showed its buffer
-// sequence iteration among the proxy's hottest user-space code (docs/design-notes.md, "The proxy's hot path").
+// sequence iteration among the proxy's hottest user-space code (docs/design-notes.md, "Proxy APIs" and "Measured").
 // Internal to the http-proxy endpoint.
 #pragma once
 
 #include "net/flex_stream.hpp"
-#include "net/http_head.hpp"
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/beast/http/message.hpp>
 #include <boost/system/error_code.hpp>
 
 #include <chrono>
 #include <string>
 
 namespace gantry::http_proxy {
-
-namespace http = boost::beast::http;
-
-using net::serialize_head;
 
 class BodyWriter {
  public:

@@ -6,6 +6,7 @@
 #include "endpoints/http_proxy/upstream_request.hpp"
 #include "endpoints/http_proxy/upstream_tls.hpp"
 #include "gateway/flows/flow_run.hpp"
+#include "net/http_head.hpp"
 
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
@@ -93,7 +94,7 @@ asio::awaitable<GatewayErrc> forward_response(UpstreamConnection& up, ResponsePa
 
   std::string head;
   head.reserve(512);
-  serialize_head(res.base(), head);
+  net::serialize_head(res.base(), head);
   BodyWriter writer(ex.client, std::move(head), res.chunked(), ex.config.keepalive_idle_timeout);
   if (!may_have_body) {
     ex.response_started = true;
