@@ -11,6 +11,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <boost/url/parse_query.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -118,6 +119,17 @@ asio::awaitable<void> write_error_as(Exchange& ex, GatewayErrc error, std::strin
   if (ec) ex.keep_alive = false;
 }
 }  // namespace
+
+std::string header_or_query_param(const Exchange& ex, std::string_view header, std::string_view param) {
+  const auto value = ex.parser.get()[header];
+  if (!value.empty()) return std::string(value);
+  if (ex.query.empty()) return {};
+  auto params = boost::urls::parse_query(ex.query);
+  if (!params) return {};
+  for (auto p : *params)
+    if (p.has_value && p.key == param) return p.value.decode();
+  return {};
+}
 
 asio::awaitable<bool> send_continue_if_expected(Exchange& ex) {
   if (ex.continue_sent) co_return true;

@@ -45,6 +45,11 @@ struct Exchange {
 
   std::string request_id;
   std::string transaction_id;
+  // Gravitee's client identifier, set for message APIs (gateway/client_identity.hpp): `client_identifier` names
+  // the client to endpoints (its Kafka consumer group), `client_identifier_header` is what responses carry back
+  // in X-Gravitee-Client-Identifier. Empty: none.
+  std::string client_identifier;
+  std::string client_identifier_header;
   std::string path;            // request path, without the query
   std::string query;           // without '?'
   std::string context_path;    // the matched listener path, e.g. "/test"
@@ -93,11 +98,16 @@ boost::asio::awaitable<boost::system::error_code> read_request_body(Exchange& ex
 // The gateway error for a failed read of the client's body (413, 408 or 400).
 GatewayErrc client_read_error(const boost::system::error_code& ec);
 
-// Adds X-Gravitee-Transaction-Id / X-Gravitee-Request-Id to a response header.
+// The request's `header` if present, else its query parameter `param` (decoded); "" when it has neither.
+std::string header_or_query_param(const Exchange& ex, std::string_view header, std::string_view param);
+
+// Adds X-Gravitee-Transaction-Id / X-Gravitee-Request-Id (and X-Gravitee-Client-Identifier when there is one) to
+// a response header.
 template <class Fields>
 void add_tracking_headers(const Exchange& ex, Fields& fields) {
   fields.set("X-Gravitee-Transaction-Id", ex.transaction_id);
   fields.set("X-Gravitee-Request-Id", ex.request_id);
+  if (!ex.client_identifier_header.empty()) fields.set("X-Gravitee-Client-Identifier", ex.client_identifier_header);
 }
 
 }  // namespace gantry

@@ -1,9 +1,10 @@
 #include "management/credentials.hpp"
 
+#include "core/digest.hpp"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 
 #include <iostream>
 #include <stdexcept>
@@ -15,13 +16,6 @@ namespace {
 
 constexpr int kIterations = 120000;
 constexpr const char* kSettingName = "management.password_hash";
-
-std::string hex(const unsigned char* data, std::size_t size) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < size; ++i) out += digits[data[i] >> 4], out += digits[data[i] & 0xf];
-  return out;
-}
 
 std::vector<unsigned char> unhex(std::string_view text) {
   std::vector<unsigned char> out;
@@ -37,12 +31,6 @@ std::vector<unsigned char> pbkdf2(std::string_view password, const std::vector<u
                         iterations, EVP_sha256(), static_cast<int>(out.size()), out.data()) != 1)
     throw std::runtime_error("PBKDF2 failed");
   return out;
-}
-
-std::string sha256_hex(std::string_view text) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
-  return hex(digest, sizeof digest);
 }
 
 bool decode_basic(std::string_view authorization, std::string& user, std::string& password) {
@@ -78,8 +66,8 @@ std::string Credentials::hash_password(std::string_view password) {
   std::vector<unsigned char> salt(16);
   if (RAND_bytes(salt.data(), static_cast<int>(salt.size())) != 1) throw std::runtime_error("no randomness");
   const auto hash = pbkdf2(password, salt, kIterations);
-  return "pbkdf2-sha256$" + std::to_string(kIterations) + "$" + hex(salt.data(), salt.size()) + "$" +
-         hex(hash.data(), hash.size());
+  return "pbkdf2-sha256$" + std::to_string(kIterations) + "$" + to_hex(salt.data(), salt.size()) + "$" +
+         to_hex(hash.data(), hash.size());
 }
 
 bool Credentials::verify_password(std::string_view password, const std::string& stored) {
@@ -90,7 +78,7 @@ bool Credentials::verify_password(std::string_view password, const std::string& 
   if (stored.substr(0, a) != "pbkdf2-sha256") return false;
   const int iterations = std::stoi(stored.substr(a + 1, b - a - 1));
   const auto hash = pbkdf2(password, unhex(stored.substr(b + 1, c - b - 1)), iterations);
-  return same(hex(hash.data(), hash.size()), stored.substr(c + 1));
+  return same(to_hex(hash.data(), hash.size()), stored.substr(c + 1));
 }
 
 std::string Credentials::generate_password() {

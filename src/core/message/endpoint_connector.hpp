@@ -78,6 +78,10 @@ struct SubscribeRequest {
   std::uint64_t limit = 0;     // the subscriber wants at most this many messages (0 = no limit), e.g. http-get
   std::string subscriber_id;   // a durable subscriber's stable id (webhook subscription); "" for a live client
   std::string api_id;          // for consumer group names, logs
+  // Gravitee's client identifier of the client that opened the stream ("" for none, e.g. a webhook): a connector
+  // that keeps positions per client (kafka: the consumer group of a grouped subscription) keys them by it, so that
+  // the same client's next request continues where this one stopped.
+  std::string client_identifier;
   boost::asio::any_io_executor executor;  // the subscriber's io thread
   // #context.attributes set by the request phase of the request that opened the stream (as text), for endpoint
   // options chosen per subscriber: gravitee.attribute.kafka.groupId, gravitee.attribute.kafka.topics...

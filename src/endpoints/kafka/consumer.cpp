@@ -66,6 +66,7 @@ Consumer::Consumer(HandlePtr rk, const EndpointConfig& config, ConsumerOptions o
       check_topic_existence_(config.consumer.check_topic_existence),
       reset_(config.consumer.auto_offset_reset),
       grouped_(!options.group_id.empty()),
+      assign_only_(options.assign_only),
       commit_delivered_(options.commit_delivered),
       resume_(std::move(options.resume)),
       executor_(std::move(executor)) {
@@ -133,7 +134,7 @@ Consumer::~Consumer() {
 }
 
 boost::system::error_code Consumer::start(std::chrono::milliseconds timeout) {
-  if (!grouped_ && topic_pattern_.empty()) return assign_all(timeout);
+  if (assigns_all()) return assign_all(timeout);
   auto list = PartitionListPtr(rd_kafka_topic_partition_list_new(static_cast<int>(topics_.size()) + 1));
   if (!topic_pattern_.empty()) {
     std::string regex = topic_pattern_.front() == '^' ? topic_pattern_ : "^" + topic_pattern_;
@@ -143,8 +144,9 @@ boost::system::error_code Consumer::start(std::chrono::milliseconds timeout) {
   return classify(rd_kafka_subscribe(rk_.get(), list.get()));
 }
 
-// Every partition of every topic, each from the resume position or autoOffsetReset, resolved to a real offset now
-// so that the position (and so every message id) names all partitions from the first message on.
+// Every partition of every topic, each from the resume position, else the group's committed offset (assign_only),
+// else autoOffsetReset, resolved to a real offset now so that the position (and so every message id) names all
+// partitions from the first message on.
 boost::system::error_code Consumer::assign_all(std::chrono::milliseconds timeout) {
   auto list = PartitionListPtr(rd_kafka_topic_partition_list_new(16));
   for (const auto& topic : topics_) {
@@ -159,10 +161,19 @@ boost::system::error_code Consumer::assign_all(std::chrono::milliseconds timeout
       return md->topic_cnt == 1 ? classify(md->topics[0].err ? md->topics[0].err
                                                              : RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART)
                                 : KafkaErrc::unknown_topic;
-    for (int i = 0; i < md->topics[0].partition_cnt; ++i) {
-      const std::int32_t partition = md->topics[0].partitions[i].id;
+    auto committed = PartitionListPtr(rd_kafka_topic_partition_list_new(md->topics[0].partition_cnt));
+    for (int i = 0; i < md->topics[0].partition_cnt; ++i)
+      rd_kafka_topic_partition_list_add(committed.get(), topic.c_str(), md->topics[0].partitions[i].id);
+    if (grouped_ && (err = rd_kafka_committed(rk_.get(), committed.get(), static_cast<int>(timeout.count()))))
+      return classify(err);
+    for (int i = 0; i < committed->cnt; ++i) {
+      const std::int32_t partition = committed->elems[i].partition;
       bool found = false;
       std::int64_t next = next_offset_of(resume_, topic, partition, &found);
+      if (!found && grouped_ && committed->elems[i].offset >= 0) {
+        next = committed->elems[i].offset;
+        found = true;
+      }
       if (!found) {
         std::int64_t low = 0, high = 0;
         err = rd_kafka_query_watermark_offsets(rk_.get(), topic.c_str(), partition, &low, &high,

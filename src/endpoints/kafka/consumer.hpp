@@ -30,6 +30,10 @@ struct ConsumerOptions {
   std::vector<std::string> topics;  // overrides the endpoint's consumer topics (gravitee.attribute.kafka.topics)
   // at-least-once: commit only what was delivered (mark_delivered), in the background and when closing.
   bool commit_delivered = false;
+  // With a group: do not join it (no membership, no rebalance to wait for) but assign every partition as a
+  // consumer without group does, starting from the group's committed offsets (then autoOffsetReset), and commit
+  // there. For a client's own group, which one reader uses at a time (an http-get client's successive pages).
+  bool assign_only = false;
 };
 
 struct Batch {
@@ -47,7 +51,7 @@ class Consumer {
   Consumer& operator=(const Consumer&) = delete;
 
   // Blocking (metadata and watermarks from the broker, at most `timeout`): run it off the I/O threads. Without a
-  // group, every partition of the topics is assigned and the starting position recorded, so that the first
+  // group (or assign_only), every partition of the topics is assigned and the starting position recorded, so that the first
   // message id already names every partition. A topic that does not exist is an error with checkTopicExistence.
   boost::system::error_code start(std::chrono::milliseconds timeout);
 
@@ -86,6 +90,8 @@ class Consumer {
 
   const Position& position() const { return position_; }
   bool grouped() const { return grouped_; }
+  // Whether start() assigns every partition itself (and the position names all of them from the first record).
+  bool assigns_all() const { return (!grouped_ || assign_only_) && topic_pattern_.empty(); }
   rd_kafka_t* handle() const { return rk_.get(); }
 
  private:
@@ -104,6 +110,7 @@ class Consumer {
   bool check_topic_existence_;
   AutoOffsetReset reset_;
   bool grouped_;
+  bool assign_only_;
   bool commit_delivered_;
   std::optional<Position> resume_;
   Position position_;

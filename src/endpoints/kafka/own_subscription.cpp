@@ -211,7 +211,7 @@ asio::awaitable<void> run(std::shared_ptr<OwnState> s) {
     s->sink.on_end(ec.message());
     co_return release(s);
   }
-  if (!s->grouped) s->position = consumer->position();  // every partition, named from the first id on
+  if (consumer->assigns_all()) s->position = consumer->position();  // every partition, named from the first id on
   bool finished = false;
   while (s->alive && !finished) {
     if (s->paused) {
@@ -252,6 +252,13 @@ asio::awaitable<void> run(std::shared_ptr<OwnState> s) {
     // subscriber's writer (on this same io thread) gets to send what was queued.
     if (s->alive && !finished) co_await asio::post(s->executor, asio::use_awaitable);
   }
+  // A page's records are acknowledged once its response is written, after the last one was handed over: a grouped
+  // consumer stays until the subscription is released, so that close() commits them.
+  while (finished && s->grouped && s->alive) {
+    s->wake.expires_at(asio::steady_timer::time_point::max());
+    boost::system::error_code woken;  // cancelled by the destructor (or a resume)
+    co_await s->wake.async_wait(asio::redirect_error(asio::use_awaitable, woken));
+  }
   release(s);
 }
 
@@ -288,16 +295,25 @@ std::unique_ptr<gantry::Subscription> make_own_subscription(std::shared_ptr<cons
                                                             const SubscriberChoice& choice,
                                                             std::optional<Position> resume, MessageSink& sink) {
   // A position of its own in the broker (a consumer group, commits) for durable subscribers, the QoS levels
-  // that commit and a subscriber that names its group; a resuming or paging live client only needs the position
-  // its message id names.
+  // that commit, a subscriber that names its group, and a known client reading from no position of its own: as in
+  // Gravitee, an http-get page without cursor continues where the same client's previous page stopped. A client
+  // resuming from a message id at the lower levels only needs the position that id names.
   const bool grouped = !request.subscriber_id.empty() || request.qos == Qos::at_least_once ||
-                       request.qos == Qos::at_most_once || !choice.group_id.empty();
+                       request.qos == Qos::at_most_once || !choice.group_id.empty() ||
+                       (!request.client_identifier.empty() && !resume);
   ConsumerOptions options;
-  if (!choice.group_id.empty())
+  if (!choice.group_id.empty()) {
     options.group_id = choice.group_id;
-  else if (grouped)
-    options.group_id = "gantry-" + request.api_id + "-" +
-                       (request.subscriber_id.empty() ? new_uuid() : request.subscriber_id);
+  } else if (!request.subscriber_id.empty()) {
+    options.group_id = "gantry-" + request.api_id + "-" + request.subscriber_id;
+  } else if (grouped && !request.client_identifier.empty()) {
+    // The client's own group: it does not join it, so that a page or a reconnecting stream starts at once from
+    // what the client's previous request committed instead of waiting for a group rebalance.
+    options.group_id = "gantry-" + request.api_id + "-client-" + request.client_identifier;
+    options.assign_only = true;
+  } else if (grouped) {
+    options.group_id = "gantry-" + request.api_id + "-" + new_uuid();
+  }
   options.topics = choice.topics;
   options.resume = resume;
   options.commit_delivered = grouped;

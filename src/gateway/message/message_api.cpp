@@ -1,7 +1,10 @@
 #include "gateway/message/message_api.hpp"
 
 #include "core/message/endpoint_connector.hpp"
+#include "gateway/api_key.hpp"
+#include "gateway/client_identity.hpp"
 #include "gateway/request_deadline.hpp"
+#include "gateway/subscription_directory.hpp"
 
 #include <algorithm>
 
@@ -66,6 +69,7 @@ std::shared_ptr<MessageApi> MessageApi::create(std::shared_ptr<const ApiDefiniti
                                                Diagnostics& diag, const PolicyServices& services) {
   std::shared_ptr<MessageApi> api(new MessageApi(def));
   api->phases_ = MessagePhaseChain(FlowChain::compile(*def, services));
+  api->subscriptions_ = services.subscriptions;
   const std::size_t errors_before = diag.error_count();
   for (std::size_t i = 0; i < def->listeners.size(); ++i) {
     const auto& listener = def->listeners[i];
@@ -107,18 +111,29 @@ const MessageApi::BoundEntrypoint* MessageApi::select(const RequestParser::value
   return nullptr;
 }
 
+std::shared_ptr<const SubscriptionInfo> MessageApi::subscription_of(const Exchange& ex) const {
+  if (!subscriptions_) return nullptr;
+  const std::string key = presented_api_key(ex);
+  if (key.empty()) return nullptr;
+  return subscriptions_->current()->find(def_->id, key, now_epoch_ms());
+}
+
 boost::asio::awaitable<void> MessageApi::handle(Exchange& ex) {
   const auto* bound = select(ex.parser.get());
   if (!bound) co_return co_await write_error(ex, GatewayErrc::no_entrypoint);
   // The request that opens the stream (or posts the message) goes through the request phase first, as in
   // Gravitee: rate-limit, ip-filtering, transform-headers... answer or change it before any message moves.
-  MessagePhaseRun run(phases_, ex, bound->definition->type, operations_of(bound->definition->type));
+  auto subscription = subscription_of(ex);
+  assign_client_identifier(ex, subscription ? std::string_view(subscription->id) : std::string_view());
+  MessagePhaseRun run(phases_, ex, bound->definition->type, operations_of(bound->definition->type),
+                      std::move(subscription));
   if (phases_.flows()) {  // without flows there is nothing to wait for here
     auto opened = run.open();
     const std::optional<bool> proceed = co_await within_request_deadline(ex, std::move(opened));
     if (!proceed || !*proceed) co_return;
   }
-  MessageContext ctx{*def_, *bound->definition, *endpoint_, phases_.flows() ? &run : nullptr, streams_};
+  MessageContext ctx{*def_, *bound->definition, *endpoint_, phases_.flows() ? &run : nullptr, streams_,
+                     ex.client_identifier};
   co_await bound->runtime->serve(ex, ctx);
 }
 

@@ -48,6 +48,8 @@ class MessageApi {
     std::shared_ptr<MessageEntrypoint> runtime;
   };
   const BoundEntrypoint* select(const RequestParser::value_type& request) const;
+  // The subscription the client's API key names on this API; null for none.
+  std::shared_ptr<const SubscriptionInfo> subscription_of(const Exchange& ex) const;
   void create_dlqs(const Registry& registry, Diagnostics& diag);
 
   std::shared_ptr<const ApiDefinition> def_;
@@ -56,6 +58,7 @@ class MessageApi {
   // Dead-letter endpoints of subscription entrypoints (may be endpoint_ itself).
   std::vector<std::pair<const Entrypoint*, std::shared_ptr<EndpointConnector>>> dlqs_;
   MessagePhaseChain phases_{nullptr};
+  const SubscriptionDirectory* subscriptions_ = nullptr;  // API keys -> subscriptions; may be null
   LiveStreams streams_;
 
   explicit MessageApi(std::shared_ptr<const ApiDefinition> def);

@@ -22,6 +22,7 @@ struct MessageContext {
   EndpointConnector& endpoint;   // the API's endpoint (first endpoint of the first group)
   MessagePhaseRun* phases;  // this exchange's flows (publish/subscribe steps); null when the API has none
   LiveStreams& streams;
+  std::string_view client_identifier = {};  // Gravitee's client identifier (gateway/client_identity.hpp); "" = none
 };
 
 class MessageEntrypoint {

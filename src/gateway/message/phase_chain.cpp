@@ -1,7 +1,5 @@
 #include "gateway/message/phase_chain.hpp"
 
-#include "gateway/api_key.hpp"
-
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -19,21 +17,10 @@ std::string_view operations_of(std::string_view entrypoint_type) {
   return "SUBSCRIBE";  // sse, http-get, webhook
 }
 
-namespace {
-
-std::shared_ptr<const SubscriptionInfo> subscription_of(const FlowChain& chain, const Exchange& ex) {
-  const auto* directory = chain.services().subscriptions;
-  if (!directory || !ex.api) return nullptr;
-  const std::string key = presented_api_key(ex);
-  if (key.empty()) return nullptr;
-  return directory->current()->find(ex.api->id, key, now_epoch_ms());
-}
-
-}  // namespace
-
 MessagePhaseRun::MessagePhaseRun(const MessagePhaseChain& chain, Exchange& ex, std::string_view entrypoint,
-                                 std::string_view operations)
-    : chain_(chain), ex_(&ex), entrypoint_(entrypoint), operations_(operations) {}
+                                 std::string_view operations, std::shared_ptr<const SubscriptionInfo> subscription)
+    : chain_(chain), ex_(&ex), entrypoint_(entrypoint), operations_(operations),
+      subscription_(std::move(subscription)) {}
 
 MessagePhaseRun::MessagePhaseRun(const MessagePhaseChain& chain, std::shared_ptr<const SubscriptionInfo> subscription)
     : chain_(chain), ex_(nullptr), entrypoint_("webhook"), operations_("SUBSCRIBE"),
@@ -97,7 +84,7 @@ asio::awaitable<bool> MessagePhaseRun::open() {
   const std::string_view channel = ex.remaining_path.empty() ? std::string_view("/") : ex.remaining_path;
   flow_run_.emplace(*flows, ex, MessageSelection{channel, operations_, entrypoint_});
   ex.flows = &*flow_run_;  // error responses and the stream's response carry the request steps' headers
-  el_.emplace(&flow_run_->el(), subscription_of(*flows, ex));
+  el_.emplace(&flow_run_->el(), subscription_);
   const bool proceed = co_await flow_run_->request_phase();
   if (!proceed) co_return false;
   std::string error;

@@ -36,9 +36,10 @@ class MessagePhaseChain {
 
 class MessagePhaseRun {
  public:
-  // `operations`: what the entrypoint does, for channel selectors ("SUBSCRIBE", "PUBLISH", "PUBLISH,SUBSCRIBE").
+  // `operations`: what the entrypoint does, for channel selectors ("SUBSCRIBE", "PUBLISH", "PUBLISH,SUBSCRIBE");
+  // `subscription`: the one the client's API key names (#subscription), null for none.
   MessagePhaseRun(const MessagePhaseChain& chain, Exchange& ex, std::string_view entrypoint,
-                  std::string_view operations);
+                  std::string_view operations, std::shared_ptr<const SubscriptionInfo> subscription);
   // A webhook subscription's run: no client request opens it. Its flows are those a subscribing webhook request on
   // channel "/" would select; #request is null, #subscription is the webhook's subscription.
   MessagePhaseRun(const MessagePhaseChain& chain, std::shared_ptr<const SubscriptionInfo> subscription);
@@ -85,7 +86,7 @@ class MessagePhaseRun {
   std::optional<FlowRun> flow_run_;
   el::Map own_attributes_;  // #context.attributes of a run without a request
   std::optional<MessageFields> publish_attributes_;
-  std::shared_ptr<const SubscriptionInfo> subscription_;  // of a run without a request
+  std::shared_ptr<const SubscriptionInfo> subscription_;
   std::optional<MessageElContext> el_;
   MessageSteps publish_{MessagePhase::publish}, subscribe_{MessagePhase::subscribe};
 };

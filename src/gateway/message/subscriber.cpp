@@ -40,6 +40,7 @@ bool Subscriber::open(std::string resume_after, std::uint64_t limit, std::string
   request.subscriber_id = std::move(durable_id);
   if (ctx_.phases) request.attributes = ctx_.phases->context_attributes();
   request.api_id = ctx_.api.id;
+  request.client_identifier = ctx_.client_identifier;
   request.executor = executor_;
   subscription_ = ctx_.endpoint.subscribe(request, *this);
   if (!subscription_) return false;
