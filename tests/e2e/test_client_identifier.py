@@ -36,3 +36,25 @@ def test_error_responses_of_message_apis_carry_it_too(gantry):
         r = c.get("/test", headers={"Accept": "text/html", "X-Gravitee-Client-Identifier": "device-44"})
     assert r.status_code == 400
     assert r.headers["x-gravitee-client-identifier"] == "device-44"
+
+
+def test_a_client_with_an_api_key_is_known_by_its_subscription(gantry):
+    from helpers.management import create_api, created_id, deploy, published_key_plan, start
+    from helpers.messages import message_api
+
+    gw = gantry()
+    api = message_api("cid", "/cid", ["http-get"], interval=1, count=1)
+    del api["id"]
+    with gw.management() as m:
+        api_id = create_api(m, api)
+        plan_id = published_key_plan(m, api_id)
+        deploy(m, api_id)
+        start(m, api_id)
+        app_id = created_id(m.post("/applications", json={"name": "cid app"}))
+        subscription = created_id(m.post(f"/apis/{api_id}/subscriptions",
+                                         json={"applicationId": app_id, "planId": plan_id}))
+        key = m.get(f"/apis/{api_id}/subscriptions/{subscription}/api-keys").json()["data"][0]["key"]
+    assert get(gw, "/cid", {"X-Gravitee-Api-Key": key}).headers["x-gravitee-client-identifier"] == subscription
+    # A name the client gives is echoed; its identity underneath stays the subscription's.
+    named = get(gw, "/cid", {"X-Gravitee-Api-Key": key, "X-Gravitee-Client-Identifier": "tablet"})
+    assert named.headers["x-gravitee-client-identifier"] == "tablet"
