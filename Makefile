@@ -31,7 +31,13 @@ run: build
 	bash scripts/run.sh $(BUILD_DIR)/gantry
 
 unit_tests = cd $(1) && ./gantry_unit_tests
-e2e_tests  = GANTRY_BIN=$(abspath $(1)/gantry) $(PYTHON) -m pytest -q tests/e2e $(E2E_FLAGS)
+# End-to-end: E2E_WORKERS pytest-xdist processes (each test file on one of them; 0 = in the runner itself), then
+# alone the tests that take a shared service down (marker `exclusive`). Most tests wait on sockets and timers,
+# so on 2 cores 3 workers take well under half the serial time.
+E2E_WORKERS ?= 3
+e2e_tests  = GANTRY_BIN=$(abspath $(1)/gantry) $(PYTHON) -m pytest -q tests/e2e -n $(E2E_WORKERS) --dist loadfile \
+               -m "not exclusive" $(E2E_FLAGS) && \
+             GANTRY_BIN=$(abspath $(1)/gantry) $(PYTHON) -m pytest -q tests/e2e -m exclusive $(E2E_FLAGS)
 # Gravitee's own v4 definitions (../shared/conformance) through `gantry check`.
 conformance_tests = GANTRY_BIN=$(abspath $(1)/gantry) $(PYTHON) -m pytest -q -p no:cacheprovider tests/conformance
 

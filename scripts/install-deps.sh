@@ -16,7 +16,7 @@ packages=(
   # unit tests and micro-benchmarks; openssl makes the throw-away certificates of the TLS tests
   libgtest-dev libgmock-dev libbenchmark-dev openssl
   # end-to-end tests run on Debian's python with real clients
-  python3 python3-pytest python3-pytest-timeout python3-httpx python3-requests python3-websockets
+  python3 python3-pytest python3-pytest-timeout python3-pytest-xdist python3-httpx python3-requests python3-websockets
   python3-aiohttp python3-paho-mqtt python3-confluent-kafka python3-redis python3-psycopg2
   # tests/conformance reads Gravitee's management OpenAPI (YAML)
   python3-yaml

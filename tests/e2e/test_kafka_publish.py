@@ -52,6 +52,7 @@ def test_one_topic_per_message_list(gantry):
     assert [m.value() for m in consume(second, 1)] == [b"to both"]
 
 
+@pytest.mark.exclusive  # the broker is shared by every test running at the same time
 def test_broker_down_answers_503_json_then_recovers(gantry):
     topic = new_topic("down")
     # A short delivery timeout keeps the test quick; the default bound is 10 s (docs/kafka.md).

@@ -5,6 +5,7 @@ import asyncio
 import threading
 
 import httpx
+import pytest
 import websockets
 
 from helpers.kafka import control, decode_id, kafka_api, new_topic, produce, producer
@@ -168,6 +169,7 @@ def test_many_live_sse_subscribers_share_one_consumer(gantry, slow):
     assert len(started) == 1, started
 
 
+@pytest.mark.exclusive  # the broker is shared by every test running at the same time
 def test_broker_outage_mid_stream_loses_nothing_at_least_once(gantry):
     topic = new_topic("outage")
     gw = gantry([kafka_api("o", "/o", [sse("AT_LEAST_ONCE")], consumer_topics=[topic])])
