@@ -294,26 +294,61 @@ def test_proxy_connection_fails_each_time_then_502(gantry, scripted):
 
 
 # -- http/failover/connectionfailure/api-message-*: a message API over the mock endpoint ---------------------------
-# The fail-*/latency-* variants need Gravitee's test-only mock plugins (`connectionErrors`,
-# `connectionLatencies`); Gantry's mock endpoint has no such knobs, so only the two variants without injected
-# failures are behaviour-tested: one connection, five messages.
+# Gravitee's test-only mock plugins fail or delay each connection attempt as `connectionErrors` /
+# `connectionLatencies` list; Gantry's mock endpoint reads the same fields (its attempts are counted per endpoint
+# from deployment on). Gravitee reads the attempts from a header its plugin adds; here the next request shows how
+# many were used up: once the list is spent, a call connects at its first attempt. Gravitee answers a call whose
+# attempts are all spent 502; Gantry answers it as any endpoint that cannot connect, 500 "Endpoint connection
+# failed" (docs/gravitee-compatibility.md).
+
+MESSAGE_FAILURES = "http/failover/connectionfailure/api-message-only-one-endpoint-"
+
+
+def five_hellos(gw):
+    response = gw.get("/test", headers={"Accept": "application/json"}, timeout=30)
+    assert response.status_code == 200, response.text
+    items = response.json()["items"]
+    assert len(items) == 5  # messagesLimitCount and the mock's messageCount
+    assert all(item["content"].startswith('{ "message": "hello" }') for item in items)
+
 
 @pytest.mark.parametrize("name", [
     "http/failover/connectionfailure/api-message-only-one-endpoint-no-fail-connect.json",
     "http/failover/connectionfailure/api-message-only-one-endpoint-no-latency.json",
 ])
 def test_message_api_over_mock_without_injected_failures(gantry, name):
+    five_hellos(gantry([definition(name)]))
+
+
+@pytest.mark.parametrize("name", [
+    "http/failover/connectionfailure/api-message-only-one-endpoint-fail-first-connect.json",
+    "http/failover/connectionfailure/api-message-only-one-endpoint-latency-first-connect.json",
+])
+def test_message_api_connects_on_the_first_retry(gantry, name):
+    gw = gantry([definition(name)])
+    five_hellos(gw)  # the first attempt failed (or was slower than slowCallDuration), the retry connected
+    assert gw.log().count("endpoint 'default' failed to connect") == 1
+
+
+@pytest.mark.parametrize("name", [
+    "http/failover/connectionfailure/api-message-only-one-endpoint-fail-each-connect.json",
+    "http/failover/connectionfailure/api-message-only-one-endpoint-latency-each-connect.json",
+])
+def test_message_api_fails_once_every_attempt_failed(gantry, name):
     gw = gantry([definition(name)])
     response = gw.get("/test", headers={"Accept": "application/json"}, timeout=30)
-    assert response.status_code == 200
-    items = response.json()["items"]
-    assert len(items) == 5  # messagesLimitCount and the mock's messageCount
-    assert all(item["content"].startswith('{ "message": "hello" }') for item in items)
+    assert response.status_code == 500  # Gravitee: 502
+    assert response.json()["message"] == "Endpoint connection failed"
+    assert gw.log().count("endpoint 'default' failed to connect") == 3  # the call and its two retries
+    # They used the three injected failures up: the next call connects at its first attempt.
+    five_hellos(gw)
+    assert gw.log().count("endpoint 'default' failed to connect") == 3
 
 
 # -- http/failover/kafka-two-endpoints.json ------------------------------------------------------------------------
 # No Gravitee test deploys this file. Its intent: the first endpoint's broker cannot be reached, failover moves
-# publishing (http-post) and consuming (http-get) to the second one.
+# publishing (http-post) and consuming (http-get) to the second one. (Gravitee's FailoverV4Mqtt5EndpointIntegrationTest
+# does the same over MQTT 5: tests/e2e/test_message_failover.py.)
 
 def kafka_failover_api(topic):
     from helpers.kafka import bootstrap
@@ -329,14 +364,23 @@ def kafka_failover_api(topic):
     return api
 
 
-@pytest.mark.xfail(strict=True, reason="gap: failover is implemented for http-proxy endpoints only; a message "
-                   "API keeps using its first endpoint, whose broker cannot be reached")
 def test_kafka_failover_publishes_and_consumes_on_the_second_endpoint(gantry):
     from helpers.kafka import consume, new_topic
 
     topic = new_topic("failover")
     gw = gantry([kafka_failover_api(topic)])
     with gw.client(timeout=30) as c:
+        # Round robin: the first publish goes to the dead endpoint first and is retried on the second once it is
+        # not confirmed within slowCallDuration; the second publish's turn is the second endpoint's.
         for body in (b"one", b"two"):
             assert c.post("/test", content=body).status_code in (200, 202)
-    assert [r.value() for r in consume(topic, 2)] == [b"one", b"two"]
+        assert [r.value() for r in consume(topic, 2)] == [b"one", b"two"]
+        # The consuming side: this subscription's turn is the dead endpoint's again; its broker cannot be reached,
+        # so it moves to the second endpoint, which reads the topic from the earliest offset.
+        response = c.get("/test", headers={"Accept": "application/json"})
+    assert response.status_code == 200, response.text
+    assert [item["content"] for item in response.json()["items"]] == ["one", "two"]
+    log = gw.log()
+    assert log.count("endpoint 'default': publish failed (not confirmed within slowCallDuration)") == 1
+    assert log.count("endpoint 'default' failed to connect") == 1
+    assert "endpoint 'second'" not in log

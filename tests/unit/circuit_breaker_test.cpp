@@ -1,6 +1,6 @@
 // The failover circuit breaker: every transition, driven by injected time points; and which requests share one.
-#include "endpoints/http_proxy/breaker_registry.hpp"
-#include "endpoints/http_proxy/circuit_breaker.hpp"
+#include "core/balancing/breaker_registry.hpp"
+#include "core/balancing/circuit_breaker.hpp"
 
 #include <gtest/gtest.h>
 
@@ -134,7 +134,7 @@ Failover failover(bool per_subscription) {
 }
 
 TEST(BreakerRegistry, OneBreakerPerSubscription) {
-  http_proxy::BreakerRegistry registry(failover(true));
+  BreakerRegistry registry(failover(true));
   auto& first = registry.for_subscription("sub-1");
   EXPECT_EQ(&registry.for_subscription("sub-1"), &first);
   auto& second = registry.for_subscription("sub-2");
@@ -149,13 +149,13 @@ TEST(BreakerRegistry, OneBreakerPerSubscription) {
 }
 
 TEST(BreakerRegistry, KeylessRequestsShareOneBreaker) {
-  http_proxy::BreakerRegistry registry(failover(true));
+  BreakerRegistry registry(failover(true));
   EXPECT_EQ(&registry.for_subscription(""), &registry.for_subscription(""));
   EXPECT_EQ(registry.subscriptions(), 0u);
 }
 
 TEST(BreakerRegistry, WithoutPerSubscriptionEveryRequestSharesOneBreaker) {
-  http_proxy::BreakerRegistry registry(failover(false));
+  BreakerRegistry registry(failover(false));
   auto& shared = registry.for_subscription("");
   EXPECT_EQ(&registry.for_subscription("sub-1"), &shared);
   EXPECT_EQ(&registry.for_subscription("sub-2"), &shared);
@@ -163,12 +163,12 @@ TEST(BreakerRegistry, WithoutPerSubscriptionEveryRequestSharesOneBreaker) {
 }
 
 TEST(BreakerRegistry, SubscriptionsPastTheCapShareTheKeylessBreaker) {
-  http_proxy::BreakerRegistry registry(failover(true));
-  for (std::size_t i = 0; i < http_proxy::BreakerRegistry::max_subscriptions; ++i)
+  BreakerRegistry registry(failover(true));
+  for (std::size_t i = 0; i < BreakerRegistry::max_subscriptions; ++i)
     registry.for_subscription("sub-" + std::to_string(i));
   EXPECT_EQ(&registry.for_subscription("one-more"), &registry.for_subscription(""));
   EXPECT_NE(&registry.for_subscription("sub-0"), &registry.for_subscription(""));
-  EXPECT_EQ(registry.subscriptions(), http_proxy::BreakerRegistry::max_subscriptions);
+  EXPECT_EQ(registry.subscriptions(), BreakerRegistry::max_subscriptions);
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 // Load balancers: exact rotations (round robin, smooth weighted round robin), skipping members that are down,
 // and the distributions of the random strategies.
-#include "endpoints/http_proxy/load_balancer.hpp"
+#include "core/balancing/load_balancer.hpp"
 
 #include <gtest/gtest.h>
 

@@ -60,12 +60,14 @@ namespace gantry {
 // still accepted, up to the queue's hard limit; beyond it the engine nacks them, so a connector should stop
 // promptly. At other levels the queue drops its oldest messages instead and counts them; pause() is not called.
 //
-// Connecting. A connector whose subscription first has to reach its broker (mqtt5) returns from subscribe() at
+// Connecting. A connector whose subscription first has to reach its broker (mqtt5, kafka) returns from subscribe() at
 // once with Subscription::connected() false, then tells the sink on_connected(), or on_connect_failed(why) for each
 // attempt that failed (unknown host, refused, credentials rejected) while it keeps trying as configured. An
 // entrypoint that has not begun its response yet waits for that outcome: a failure is answered 500 "Endpoint
-// connection failed" instead of a stream that would only carry an error. Connectors with nothing to wait for
-// (mock; kafka, whose consumers join their group in the background) keep the defaults: connected at once.
+// connection failed" instead of a stream that would only carry an error. With the API's failover on, an attempt
+// that failed (or no outcome within slowCallDuration) moves the subscription to another endpoint of the group
+// (gateway/message/group_connector.hpp), so report failures promptly. Connectors with nothing to wait for (mock)
+// keep the defaults: connected at once.
 //
 // Publish. publish() hands a message to the broker and completes with an empty error_code once the broker
 // confirmed it (kafka: delivery report; mqtt5: PUBACK at QoS 1), or with an error the entrypoint reports to the

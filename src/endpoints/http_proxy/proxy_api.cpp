@@ -30,61 +30,34 @@ EndpointRuntime::EndpointRuntime(const Endpoint& def, std::shared_ptr<const Endp
 
 bool EndpointRuntime::available() const { return !health_ || health_->healthy(); }
 
-namespace {
-
-using Tier = std::vector<std::unique_ptr<EndpointRuntime>>;
-
-std::optional<std::size_t> index_of(const Tier& tier, const EndpointRuntime* e) {
-  for (std::size_t i = 0; i < tier.size(); ++i)
-    if (tier[i].get() == e) return i;
-  return std::nullopt;
+// The selection itself is core/balancing/tiered_pick (shared with message APIs): members are numbered primaries
+// first, then secondaries.
+TieredGroup GroupRuntime::view() const {
+  return TieredGroup{primary_lb.get(), primaries.size(), secondary_lb.get(), secondaries.size(),
+                     [this](std::size_t i) { return member(i)->available(); }};
 }
 
-// forceNextEndpointOnFailure: the first available endpoint declared after `from` in its tier, round to `from`.
-EndpointRuntime* next_declared(const Tier& tier, std::size_t from) {
-  for (std::size_t step = 1; step <= tier.size(); ++step) {
-    auto* e = tier[(from + step) % tier.size()].get();
-    if (e->available()) return e;
-  }
-  return nullptr;
+EndpointRuntime* GroupRuntime::member(std::size_t i) const {
+  return i < primaries.size() ? primaries[i].get() : secondaries[i - primaries.size()].get();
 }
 
-}  // namespace
+std::size_t GroupRuntime::number_of(const EndpointRuntime* e) const {
+  for (std::size_t i = 0; i < primaries.size() + secondaries.size(); ++i)
+    if (member(i) == e) return i;
+  return primaries.size() + secondaries.size();
+}
 
 EndpointRuntime* GroupRuntime::pick() {
-  auto available = [](const Tier& tier) { return [&tier](std::size_t i) { return tier[i]->available(); }; };
-  if (!primaries.empty())
-    if (auto index = primary_lb->next(available(primaries))) return primaries[*index].get();
-  if (!secondaries.empty())
-    if (auto index = secondary_lb->next(available(secondaries))) return secondaries[*index].get();
-  return nullptr;
+  auto chosen = view().pick();
+  return chosen ? member(*chosen) : nullptr;
 }
 
 EndpointRuntime* GroupRuntime::pick_retry(std::span<EndpointRuntime* const> tried, bool force_next) {
-  if (tried.empty()) return pick();
-  const EndpointRuntime* previous = tried.back();
-  if (force_next) {
-    for (const Tier* tier : {&primaries, &secondaries})
-      if (auto at = index_of(*tier, previous))
-        if (auto* e = next_declared(*tier, *at)) return e;
-    return pick();  // its tier has nothing available any more
-  }
-  auto untried = [&](const EndpointRuntime* e) { return std::find(tried.begin(), tried.end(), e) == tried.end(); };
-  // First pass skips endpoints this request already tried; the second takes any available one.
-  for (bool skip_tried : {true, false}) {
-    for (Tier* tier : {&primaries, &secondaries}) {
-      if (tier->empty()) continue;
-      auto& lb = tier == &primaries ? primary_lb : secondary_lb;
-      auto usable = [&](std::size_t i) {
-        const auto* e = (*tier)[i].get();
-        return e->available() && (!skip_tried || untried(e));
-      };
-      auto at = index_of(*tier, previous);
-      auto index = at ? lb->after(*at, usable) : lb->next(usable);
-      if (index) return (*tier)[*index].get();
-    }
-  }
-  return nullptr;
+  std::vector<std::size_t> numbers;  // a request's few attempts
+  numbers.reserve(tried.size());
+  for (const auto* e : tried) numbers.push_back(number_of(e));
+  auto chosen = view().pick_retry(numbers, force_next);
+  return chosen ? member(*chosen) : nullptr;
 }
 
 namespace {

@@ -5,9 +5,10 @@
 #include "core/definition/model.hpp"
 #include "core/json/diagnostics.hpp"
 #include "core/el/expression.hpp"
-#include "endpoints/http_proxy/breaker_registry.hpp"
+#include "core/balancing/breaker_registry.hpp"
 #include "endpoints/http_proxy/config.hpp"
-#include "endpoints/http_proxy/load_balancer.hpp"
+#include "core/balancing/load_balancer.hpp"
+#include "core/balancing/tiered_pick.hpp"
 #include "endpoints/http_proxy/upstream_pool.hpp"
 #include "gateway/flows/flow_chain.hpp"
 #include "services/http_health_check/config.hpp"
@@ -65,6 +66,11 @@ class GroupRuntime {
   // the endpoint declared after the last one tried, looping back to the first. Secondaries only serve when no
   // primary is available or every available primary was tried.
   EndpointRuntime* pick_retry(std::span<EndpointRuntime* const> tried, bool force_next);
+
+ private:
+  TieredGroup view() const;
+  EndpointRuntime* member(std::size_t number) const;  // primaries first, then secondaries
+  std::size_t number_of(const EndpointRuntime* e) const;
 };
 
 class ProxyApi {

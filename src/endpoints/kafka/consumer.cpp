@@ -3,13 +3,16 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
 
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <random>
+#include <thread>
 
 namespace gantry::kafka {
 
@@ -103,6 +106,9 @@ std::unique_ptr<Consumer> Consumer::create(const EndpointConfig& config, Consume
   std::unique_ptr<Consumer> self(new Consumer(nullptr, config, std::move(options), executor));
   rd_kafka_conf_set_opaque(conf.get(), self.get());
   rd_kafka_conf_set_rebalance_cb(conf.get(), &Consumer::on_rebalance);
+  // Client-level errors (a refused connection, all brokers down) are served by the poll calls through this
+  // callback, on whichever thread polls (start()'s blocking thread, next()'s executor).
+  rd_kafka_conf_set_error_cb(conf.get(), &Consumer::on_error);
   self->rk_ = make_handle(RD_KAFKA_CONSUMER, std::move(conf), error);
   if (!self->rk_) return nullptr;
   rd_kafka_poll_set_consumer(self->rk_.get());
@@ -152,7 +158,31 @@ boost::system::error_code Consumer::assign_all(std::chrono::milliseconds timeout
   for (const auto& topic : topics_) {
     const rd_kafka_metadata_t* md = nullptr;
     rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk_.get(), topic.c_str(), nullptr);
-    auto err = rd_kafka_metadata(rk_.get(), 0, rkt, &md, static_cast<int>(timeout.count()));
+    // In slices: between two, the errors librdkafka queued (a refused connection...) reach the watch at once
+    // instead of after the whole timeout.
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    rd_kafka_resp_err_t err;
+    for (;;) {
+      const auto began = std::chrono::steady_clock::now();
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - began);
+      // Without a watch nobody listens between slices: one call waits the whole time.
+      std::int64_t slice_ms = std::max<std::int64_t>(left.count(), 1);
+      if (watch_.unreachable) slice_ms = std::min<std::int64_t>(slice_ms, 250);
+      const auto slice = std::chrono::milliseconds(slice_ms);
+      err = rd_kafka_metadata(rk_.get(), 0, rkt, &md, static_cast<int>(slice.count()));
+      const bool waiting = err == RD_KAFKA_RESP_ERR__TRANSPORT || err == RD_KAFKA_RESP_ERR__TIMED_OUT;
+      if (!waiting || !watch_.unreachable) break;
+      drain_errors();
+      // Nobody waits for this consumer any more (its subscriber moved on, or left): free the blocking thread.
+      if (abandoned_.load(std::memory_order_relaxed)) {
+        rd_kafka_topic_destroy(rkt);
+        return KafkaErrc::shutting_down;
+      }
+      const auto now = std::chrono::steady_clock::now();
+      if (now >= deadline) break;
+      if (now - began < slice) std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+                                    slice - (now - began), deadline - now));
+    }
     rd_kafka_topic_destroy(rkt);
     if (err) return classify(err);
     std::unique_ptr<const rd_kafka_metadata_t, decltype(&rd_kafka_metadata_destroy)> guard(md,
@@ -194,6 +224,7 @@ void Consumer::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_to
                             void* opaque) {
   auto* self = static_cast<Consumer*>(opaque);
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    if (self->watch_.assigned) self->watch_.assigned();
     for (int i = 0; i < partitions->cnt; ++i) {
       auto& p = partitions->elems[i];
       bool found = false;
@@ -203,6 +234,36 @@ void Consumer::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_to
     rd_kafka_assign(rk, partitions);
   } else {
     rd_kafka_assign(rk, nullptr);
+  }
+}
+
+void Consumer::on_error(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
+  auto* self = static_cast<Consumer*>(opaque);
+  // What librdkafka logged by itself before this callback replaced it.
+  spdlog::warn("kafka {}: {}", rk ? rd_kafka_name(rk) : "consumer",
+               reason ? reason : rd_kafka_err2str(static_cast<rd_kafka_resp_err_t>(err)));
+  self->report_unreachable(static_cast<rd_kafka_resp_err_t>(err), reason);
+}
+
+bool Consumer::report_unreachable(rd_kafka_resp_err_t err, const char* reason) {
+  switch (err) {
+    case RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN:
+    case RD_KAFKA_RESP_ERR__TRANSPORT:
+    case RD_KAFKA_RESP_ERR__RESOLVE:
+    case RD_KAFKA_RESP_ERR__AUTHENTICATION:
+    case RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED:
+    case RD_KAFKA_RESP_ERR__SSL:
+      break;
+    default:
+      return false;
+  }
+  if (watch_.unreachable) watch_.unreachable(reason && *reason ? reason : rd_kafka_err2str(err));
+  return true;
+}
+
+void Consumer::drain_errors() {
+  while (MessagePtr m{rd_kafka_consumer_poll(rk_.get(), 0)}) {
+    if (m->err) report_unreachable(m->err, rd_kafka_message_errstr(m.get()));
   }
 }
 
@@ -233,6 +294,7 @@ asio::awaitable<Batch> Consumer::next(std::size_t max) {
       }
       // Broker outages are reported here but librdkafka reconnects by itself: only errors it will not recover
       // from end the stream.
+      report_unreachable(m->err, rd_kafka_message_errstr(m.get()));
       char reason[256];
       if (m->err == RD_KAFKA_RESP_ERR__FATAL && rd_kafka_fatal_error(rk_.get(), reason, sizeof reason)) {
         batch.error = KafkaErrc::broker_error;

@@ -14,6 +14,8 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 
+#include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -41,6 +43,17 @@ struct Batch {
   std::vector<std::shared_ptr<Record>> records;  // the taker's: a shared consumer shares them out as const
 };
 
+// How a consumer tells its owner whether its broker can be reached (the "Connecting" contract of
+// core/message/endpoint_connector.hpp). Either may be called on any thread (start() runs on the blocking pool,
+// next() on the consumer's executor): owners post to their own executor.
+struct ConnectionWatch {
+  // An error saying no broker answers: all brokers down, a name that does not resolve, a refused or broken
+  // connection, rejected credentials. librdkafka keeps trying; it may be said again.
+  std::function<void(const std::string& why)> unreachable;
+  // A grouped consumer got its (first) assignment from the group: it reached the broker.
+  std::function<void()> assigned;
+};
+
 class Consumer {
  public:
   // Null with `error` set when librdkafka refuses the configuration.
@@ -53,7 +66,11 @@ class Consumer {
   // Blocking (metadata and watermarks from the broker, at most `timeout`): run it off the I/O threads. Without a
   // group (or assign_only), every partition of the topics is assigned and the starting position recorded, so that the first
   // message id already names every partition. A topic that does not exist is an error with checkTopicExistence.
+  // Tells `watch` (set before start) about brokers that cannot be reached meanwhile.
   boost::system::error_code start(std::chrono::milliseconds timeout);
+  void watch(ConnectionWatch watch) { watch_ = std::move(watch); }
+  // Any thread: the owner no longer waits for start(); a start still waiting for a broker gives up early.
+  void abandon() { abandoned_.store(true, std::memory_order_relaxed); }
 
   // Up to `max` records; waits (on the executor given to create) while there are none.
   boost::asio::awaitable<Batch> next(std::size_t max);
@@ -101,6 +118,11 @@ class Consumer {
   static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions,
                            void* opaque);
   bool drain_wakeups();
+  static void on_error(rd_kafka_t* rk, int err, const char* reason, void* opaque);
+  // Reports an error event to the watch when it says the broker cannot be reached; true if it did.
+  bool report_unreachable(rd_kafka_resp_err_t err, const char* reason);
+  // While start() waits for metadata: error events queued meanwhile (nothing else polls yet).
+  void drain_errors();
 
   HandlePtr rk_;
   QueuePtr queue_;
@@ -118,6 +140,8 @@ class Consumer {
   boost::asio::any_io_executor executor_;
   std::optional<boost::asio::posix::stream_descriptor> wake_;  // reads the pipe librdkafka writes to
   bool closed_ = false;
+  ConnectionWatch watch_;
+  std::atomic<bool> abandoned_{false};
 };
 
 }  // namespace gantry::kafka

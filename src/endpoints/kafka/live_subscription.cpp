@@ -51,6 +51,7 @@ struct LiveState {
   std::shared_ptr<kafka::Subscription> subscription;
   MessageSink& sink;
   bool alive = true;  // cleared by the engine's Subscription destructor, on this executor
+  bool connected = false;  // the shared consumer holds its partitions
   std::uint64_t next_ack = 0;
 };
 
@@ -86,6 +87,7 @@ class LiveSubscription final : public gantry::Subscription {
   void resume() override {}
   void ack(std::uint64_t) override {}
   void nack(std::uint64_t) override {}
+  bool connected() const override { return state_->connected; }
 
  private:
   std::shared_ptr<LiveState> state_;
@@ -115,6 +117,19 @@ std::unique_ptr<gantry::Subscription> make_live_subscription(SharedConsumers& sh
                  request.api_id, topics, shared.running());
   }
   auto state = std::make_shared<LiveState>(std::move(s), sink);
+  // Connection reporting: connected at once when the shared consumer holds its partitions already, else told
+  // later (or that its broker cannot be reached), on this subscriber's executor.
+  std::weak_ptr<LiveState> weak = state;
+  state->connected = state->subscription->watch_start([weak, executor = request.executor](bool ready,
+                                                                                          const std::string& why) {
+    asio::post(executor, [weak, ready, why] {
+      auto st = weak.lock();
+      if (!st || !st->alive || st->connected) return;
+      if (!ready) return st->sink.on_connect_failed(why);
+      st->connected = true;
+      st->sink.on_connected();
+    });
+  });
   asio::co_spawn(request.executor, deliver(state), asio::detached);
   return std::make_unique<LiveSubscription>(std::move(state));
 }

@@ -69,6 +69,7 @@ struct OwnState {
   std::uint64_t limit, emitted = 0;
   bool grouped, encode_ids;
   bool alive = true, paused = false;
+  bool connected = false;  // reached the broker: metadata read (assigning itself) or first group assignment
   bool partitions_paused = false;  // librdkafka stopped fetching (a pause that lasted)
   asio::steady_timer wake;  // waited on while paused; resume() cancels it
   std::deque<std::shared_ptr<Record>> held;  // the rest of a batch read before a pause (this subscriber's only)
@@ -79,6 +80,12 @@ struct OwnState {
   std::uint64_t next_ack = 0;
   std::weak_ptr<OwnState> self;  // for the posted flush_stores
   bool flush_posted = false;
+
+  void reached() {
+    if (connected || !alive) return;
+    connected = true;
+    sink.on_connected();
+  }
 
   Tracks::iterator track_of(const Record& r) {
     return tracks.try_emplace(TopicPartition{r.topic, r.partition}).first;
@@ -208,10 +215,14 @@ asio::awaitable<void> run(std::shared_ptr<OwnState> s) {
   boost::system::error_code ec = co_await std::move(start);
   if (!s->alive) co_return release(s);
   if (ec) {
+    if (ec == KafkaErrc::broker_unavailable && !s->connected) s->sink.on_connect_failed(ec.message());
     s->sink.on_end(ec.message());
     co_return release(s);
   }
-  if (consumer->assigns_all()) s->position = consumer->position();  // every partition, named from the first id on
+  if (consumer->assigns_all()) {
+    s->position = consumer->position();  // every partition, named from the first id on
+    s->reached();  // a consumer joining a group has reached it once the group assigns its partitions
+  }
   bool finished = false;
   while (s->alive && !finished) {
     if (s->paused) {
@@ -268,8 +279,12 @@ class OwnSubscription final : public gantry::Subscription {
   ~OwnSubscription() override {
     s_->alive = false;
     s_->wake.cancel();
-    if (s_->consumer) s_->consumer->cancel();  // the coroutine wakes up, sees `alive` false and lets go
+    if (s_->consumer) {
+      s_->consumer->abandon();  // a start still waiting for an unreachable broker gives up
+      s_->consumer->cancel();   // the coroutine wakes up, sees `alive` false and lets go
+    }
   }
+  bool connected() const override { return s_->connected; }
   void pause() override { s_->paused = true; }
   void resume() override {
     if (!s_->paused) return;
@@ -327,6 +342,18 @@ std::unique_ptr<gantry::Subscription> make_own_subscription(std::shared_ptr<cons
     spdlog::error("kafka: API '{}': cannot create a consumer: {}", request.api_id, error);
     return nullptr;
   }
+  // Connection reporting: unreachable brokers are told as they are found (from the blocking pool while starting,
+  // from next() later); the group's first assignment arrives inside next(), on this executor.
+  std::weak_ptr<OwnState> weak = state;
+  state->consumer->watch(ConnectionWatch{
+      [weak, executor = request.executor](const std::string& why) {
+        asio::post(executor, [weak, why] {
+          if (auto s = weak.lock(); s && s->alive && !s->connected) s->sink.on_connect_failed(why);
+        });
+      },
+      [weak] {
+        if (auto s = weak.lock()) s->reached();
+      }});
   asio::co_spawn(request.executor, run(state), asio::detached);
   return std::make_unique<OwnSubscription>(std::move(state));
 }

@@ -29,6 +29,15 @@ void Subscription::detach() {
 
 bool Subscription::ready() const { return owner_ && owner_->started(); }
 
+bool Subscription::watch_start(StartWatch watch) {
+  if (!owner_) return false;
+  std::lock_guard lock(owner_->mutex_);
+  if (owner_->started_ && !owner_->end_) return true;
+  if (!owner_->unreachable_.empty()) watch(false, owner_->unreachable_);
+  watch_ = std::move(watch);
+  return false;
+}
+
 asio::awaitable<Subscription::Next> Subscription::next() {
   Next out;
   auto [ec, record] = co_await channel_.async_receive(asio::as_tuple(asio::use_awaitable));
@@ -96,6 +105,13 @@ std::shared_ptr<Subscription> SharedConsumer::subscribe(asio::any_io_executor ex
   return s;
 }
 
+void SharedConsumer::unreachable(const std::string& why) {
+  std::lock_guard lock(mutex_);
+  unreachable_ = why;
+  for (auto* s : subscribers_)
+    if (s->watch_) s->watch_(false, why);
+}
+
 void SharedConsumer::leave(Subscription* s) {
   std::lock_guard lock(mutex_);
   std::erase(subscribers_, s);
@@ -103,7 +119,9 @@ void SharedConsumer::leave(Subscription* s) {
   if (!subscribers_.empty() || stopped_) return;
   stopped_ = true;  // the last one out: stop reading, nobody would see the records
   asio::post(executor_, [self = shared_from_this()] {
-    if (self->consumer_) self->consumer_->cancel();
+    if (!self->consumer_) return;
+    self->consumer_->abandon();  // a start still waiting for an unreachable broker gives up
+    self->consumer_->cancel();
   });
 }
 
@@ -111,6 +129,11 @@ asio::awaitable<void> SharedConsumer::pump(std::shared_ptr<SharedConsumer> self)
   // Metadata and watermarks are blocking calls: made on the blocking executor (co_await post(blocking) would come
   // straight back to this coroutine's executor before running anything there).
   Consumer* consumer = consumer_.get();
+  std::weak_ptr<SharedConsumer> weak = self;
+  consumer->watch(ConnectionWatch{[weak](const std::string& why) {
+                                    if (auto s = weak.lock()) s->unreachable(why);
+                                  },
+                                  {}});
   auto start = asio::co_spawn(
       blocking_, [consumer]() -> asio::awaitable<boost::system::error_code> {
         co_return consumer->start(std::chrono::seconds(10));
@@ -122,6 +145,11 @@ asio::awaitable<void> SharedConsumer::pump(std::shared_ptr<SharedConsumer> self)
     started_ = true;
     dispatched_ = consumer_->position();
     for (auto* s : subscribers_) s->position_ = dispatched_;
+    // Connection reporting: ready, or (when no broker answered) a last "unreachable" before the stream ends.
+    const bool reached = !ec;
+    const bool unreachable = ec == KafkaErrc::broker_unavailable;
+    for (auto* s : subscribers_)
+      if (s->watch_ && (reached || unreachable)) s->watch_(reached, reached ? std::string() : ec.message());
   }
   while (!ec) {
     Batch batch = co_await consumer_->next(256);

@@ -10,6 +10,7 @@
 #include <boost/asio/strand.hpp>
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -38,6 +39,12 @@ class Subscription {
   const Position& position() const { return position_; }
   // The shared consumer holds its partitions: records produced from now on reach this subscriber.
   bool ready() const;
+  // Connection reporting for this subscriber: `watch(true, "")` once the shared consumer holds its partitions,
+  // `watch(false, why)` for each sign that its broker cannot be reached meanwhile (the last one known is told at
+  // once). Called with the consumer's lock held, from any thread: post, do not call back in. Returns true, and
+  // keeps nothing, when the consumer is ready already.
+  using StartWatch = std::function<void(bool ready, const std::string& why)>;
+  bool watch_start(StartWatch watch);
 
  private:
   friend class SharedConsumer;
@@ -50,6 +57,7 @@ class Subscription {
   Position position_;        // written by the pump before the first record arrives, then by next() only
   std::atomic<bool> overflowed_{false};
   bool encode_ids_;
+  StartWatch watch_;  // guarded by the owner's mutex_
 };
 
 class SharedConsumer : public std::enable_shared_from_this<SharedConsumer> {
@@ -86,6 +94,7 @@ class SharedConsumer : public std::enable_shared_from_this<SharedConsumer> {
   void fan_out(const std::vector<std::shared_ptr<Record>>& records);
   void end_all(boost::system::error_code ec);
   void leave(Subscription* s);
+  void unreachable(const std::string& why);  // from start(), on the blocking pool
 
   std::shared_ptr<const EndpointConfig> config_;
   std::unique_ptr<Consumer> consumer_;
@@ -94,6 +103,7 @@ class SharedConsumer : public std::enable_shared_from_this<SharedConsumer> {
   std::vector<Subscription*> subscribers_;
   Position dispatched_;  // the position after the last record fanned out
   bool started_ = false, stopped_ = false;
+  std::string unreachable_;  // the last reason the broker could not be reached, while starting
   boost::system::error_code end_;
   Stats stats_;
 };

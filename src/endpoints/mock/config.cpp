@@ -40,6 +40,32 @@ void read_interval(ObjectReader& r, MockConfig& config) {
   config.interval = std::chrono::nanoseconds(static_cast<std::int64_t>(ms * 1e6));
 }
 
+// [{"status": 500, "message": "..."}, ...] and [600, ...]
+void read_connection_failures(ObjectReader& r, MockConfig& config) {
+  if (const auto* errors = r.array("connectionErrors")) {
+    const std::string path = r.path_of("connectionErrors");
+    for (std::size_t i = 0; i < errors->size(); ++i) {
+      ObjectReader item((*errors)[i], path_index(path, i), r.diag());
+      if (!item.valid()) continue;
+      MockConfig::ConnectionError error;
+      if (auto status = item.integer("status")) error.fails = *status != 200;
+      error.message = item.string("message").value_or("mock connection error");
+      config.connection_errors.push_back(std::move(error));
+    }
+  }
+  if (const auto* latencies = r.array("connectionLatencies")) {
+    const std::string path = r.path_of("connectionLatencies");
+    for (std::size_t i = 0; i < latencies->size(); ++i) {
+      const auto& v = (*latencies)[i];
+      if (!v.is_int64() || v.get_int64() < 0) {
+        r.diag().error(path_index(path, i), "expected a number of milliseconds (0 or more)");
+        continue;
+      }
+      config.connection_latencies.emplace_back(v.get_int64());
+    }
+  }
+}
+
 }  // namespace
 
 std::shared_ptr<const MockConfig> parse_mock_config(const boost::json::value& configuration, const std::string& path,
@@ -55,6 +81,7 @@ std::shared_ptr<const MockConfig> parse_mock_config(const boost::json::value& co
   }
   read_fields(r, "headers", config->headers);
   read_fields(r, "metadata", config->metadata);
+  read_connection_failures(r, *config);
   return config;
 }
 

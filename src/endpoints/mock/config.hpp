@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace gantry {
 class Diagnostics;
@@ -23,6 +24,16 @@ struct MockConfig final : PluginConfig {
   std::optional<std::uint64_t> count;         // messageCount: messages per subscription; none = endless
   MessageFields headers;                      // [{name, value}]
   MessageFields metadata;                     // [{name, value}]
+  // Failure injection, as in Gravitee's test harness (to try failover without a broker): the endpoint counts its
+  // connection attempts (each subscription and each publish is one) from deployment on; attempt n fails with
+  // connectionErrors[n] (an entry with status 200 lets it through) and reaches its "broker" after
+  // connectionLatencies[n] milliseconds. Past the end of a list, attempts succeed at once.
+  struct ConnectionError {
+    bool fails = true;
+    std::string message;
+  };
+  std::vector<ConnectionError> connection_errors;
+  std::vector<std::chrono::milliseconds> connection_latencies;
 };
 
 std::shared_ptr<const MockConfig> parse_mock_config(const boost::json::value& configuration, const std::string& path,

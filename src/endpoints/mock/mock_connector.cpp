@@ -1,5 +1,7 @@
 #include "endpoints/mock/mock_connector.hpp"
 
+#include <boost/asio/error.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
@@ -38,6 +40,7 @@ struct Generator : std::enable_shared_from_this<Generator> {
   bool alive = true;
   bool paused = false;
   bool finished = false;
+  bool connecting = false;  // an injected latency: on_connected() comes first, then the messages
 
   bool exhausted() const {
     return (config->count && next_index >= *config->count) || (limit && emitted >= limit);
@@ -69,6 +72,13 @@ struct Generator : std::enable_shared_from_this<Generator> {
   // Emits every message due by now (catching up when the io thread was busy), then sleeps until the next one.
   void tick() {
     const auto now = Clock::now();
+    if (connecting) {
+      connecting = false;
+      next_due = now + config->interval;
+      sink.on_connected();
+      if (alive) schedule();
+      return;
+    }
     for (int burst = 0; burst < max_burst && next_due <= now; ++burst) {
       if (!alive || paused || finished) return;
       if (exhausted()) return finish();
@@ -85,9 +95,12 @@ struct Generator : std::enable_shared_from_this<Generator> {
 
 class MockSubscription final : public Subscription {
  public:
-  explicit MockSubscription(std::shared_ptr<Generator> generator) : generator_(std::move(generator)) {
+  MockSubscription(std::shared_ptr<Generator> generator, std::chrono::milliseconds latency)
+      : generator_(std::move(generator)) {
     // The first message comes after one interval, as with Gravitee's mock (an interval stream).
-    generator_->next_due = Clock::now() + generator_->config->interval;
+    generator_->connecting = latency.count() > 0;
+    generator_->next_due = Clock::now() + (generator_->connecting ? std::chrono::nanoseconds(latency)
+                                                                  : generator_->config->interval);
     generator_->schedule();
   }
   ~MockSubscription() override {
@@ -101,6 +114,7 @@ class MockSubscription final : public Subscription {
     generator_->next_due = std::max(generator_->next_due, Clock::now());
     generator_->schedule();
   }
+  bool connected() const override { return !generator_->connecting; }
   void ack(std::uint64_t) override {}  // generated messages need no commit
   // At-least-once redelivery: generate again from the first message the subscriber could not take. At the
   // other levels a nacked message is skipped.
@@ -115,20 +129,58 @@ class MockSubscription final : public Subscription {
   std::shared_ptr<Generator> generator_;
 };
 
+// An injected connection error: never connected, the failure told as soon as the subscriber's executor runs.
+class RefusedSubscription final : public Subscription {
+ public:
+  RefusedSubscription(const SubscribeRequest& request, MessageSink& sink, std::string error) {
+    boost::asio::post(request.executor, [alive = alive_, &sink, error = std::move(error)]() mutable {
+      if (*alive) sink.on_connect_failed(std::move(error));
+    });
+  }
+  ~RefusedSubscription() override { *alive_ = false; }
+  void pause() override {}
+  void resume() override {}
+  void ack(std::uint64_t) override {}
+  void nack(std::uint64_t) override {}
+  bool connected() const override { return false; }
+
+ private:
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
 }  // namespace
 
+MockConnector::AttemptOutcome MockConnector::next_attempt() {
+  AttemptOutcome out;
+  if (config_->connection_errors.empty() && config_->connection_latencies.empty()) return out;
+  const std::size_t n = attempts_.fetch_add(1);
+  if (n < config_->connection_errors.size() && config_->connection_errors[n].fails)
+    out.error = &config_->connection_errors[n];
+  if (n < config_->connection_latencies.size()) out.latency = config_->connection_latencies[n];
+  return out;
+}
+
 std::unique_ptr<Subscription> MockConnector::subscribe(const SubscribeRequest& request, MessageSink& sink) {
+  const auto attempt = next_attempt();
+  if (attempt.error) return std::make_unique<RefusedSubscription>(request, sink, attempt.error->message);
   auto generator = std::make_shared<Generator>(request.executor, config_, sink, first_index(request.resume_after),
                                                request.limit, request.qos);
-  return std::make_unique<MockSubscription>(std::move(generator));
+  return std::make_unique<MockSubscription>(std::move(generator), attempt.latency);
 }
 
 void MockConnector::publish(MessagePtr message, Qos qos, PublishCompletion done) {
+  const auto attempt = next_attempt();
+  if (attempt.error) return complete_publish(std::move(done), boost::asio::error::connection_refused);
   ++received_;
   constexpr std::size_t shown = 200;
   spdlog::info("mock endpoint '{}' received message: {}{}", name_, message->content.substr(0, shown),
                message->content.size() > shown ? "..." : "");
-  complete_publish(std::move(done), {});
+  if (attempt.latency.count() == 0) return complete_publish(std::move(done), {});
+  // Stored (logged) at once, confirmed late: what a slow broker does.
+  auto timer = std::make_shared<boost::asio::steady_timer>(done.executor, attempt.latency);
+  timer->async_wait([timer, done = std::move(done)](const boost::system::error_code&) mutable {
+    complete_publish(std::move(done), {});
+  });
 }
 
 }  // namespace gantry::mock

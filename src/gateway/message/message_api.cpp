@@ -3,6 +3,7 @@
 #include "core/message/endpoint_connector.hpp"
 #include "gateway/api_key.hpp"
 #include "gateway/client_identity.hpp"
+#include "gateway/message/group_connector.hpp"
 #include "gateway/request_deadline.hpp"
 #include "gateway/subscription_directory.hpp"
 
@@ -33,7 +34,6 @@ const Endpoint* find_dlq_endpoint(const ApiDefinition& def, const std::string& n
 }  // namespace
 
 void MessageApi::create_dlqs(const Registry& registry, Diagnostics& diag) {
-  const auto& first = def_->endpoint_groups.front().endpoints.front();
   for (std::size_t i = 0; i < def_->listeners.size(); ++i) {
     const auto& listener = def_->listeners[i];
     if (listener.type != ListenerType::subscription) continue;
@@ -42,8 +42,8 @@ void MessageApi::create_dlqs(const Registry& registry, Diagnostics& diag) {
       if (!entrypoint.dlq || entrypoint.dlq->endpoint.empty()) continue;
       const auto* target = find_dlq_endpoint(*def_, entrypoint.dlq->endpoint);
       if (!target) continue;  // the definition parser reported it
-      if (target == &first) {
-        dlqs_.emplace_back(&entrypoint, endpoint_);
+      if (auto member = members_.find(target); member != members_.end()) {  // an endpoint of the serving group
+        dlqs_.emplace_back(&entrypoint, member->second);
         continue;
       }
       const auto* factory = registry.endpoint(target->type);
@@ -57,6 +57,12 @@ void MessageApi::create_dlqs(const Registry& registry, Diagnostics& diag) {
       dlqs_.emplace_back(&entrypoint, std::move(connector));
     }
   }
+}
+
+bool MessageApi::is_member(const std::shared_ptr<EndpointConnector>& connector) const {
+  for (const auto& [endpoint, member] : members_)
+    if (member == connector) return true;
+  return false;
 }
 
 EndpointConnector* MessageApi::dlq_endpoint(const Entrypoint& entrypoint) const {
@@ -89,20 +95,39 @@ std::shared_ptr<MessageApi> MessageApi::create(std::shared_ptr<const ApiDefiniti
   std::stable_sort(api->entrypoints_.begin(), api->entrypoints_.end(), [](const auto& a, const auto& b) {
     return a.runtime->specificity() > b.runtime->specificity();
   });
-  // Messages go to the first endpoint of the first group, as in Gravitee when no flow routes elsewhere.
+  // Messages go to the endpoints of the first group, as in Gravitee when no flow routes elsewhere.
   if (def->endpoint_groups.empty() || def->endpoint_groups.front().endpoints.empty()) {
     diag.error("$.endpointGroups", "a message API needs at least one endpoint");
-  } else {
-    const auto& endpoint = def->endpoint_groups.front().endpoints.front();
-    const auto* factory = registry.endpoint(endpoint.type);
-    api->endpoint_ = factory ? factory->create_message_endpoint(endpoint) : nullptr;
-    if (!api->endpoint_)
-      diag.error("$.endpointGroups[0].endpoints[0].type",
-                 "endpoint '" + endpoint.type + "' cannot serve message APIs yet");
-    if (api->endpoint_) api->create_dlqs(registry, diag);
+  } else if (api->create_endpoints(registry, diag)) {
+    api->create_dlqs(registry, diag);
   }
   if (diag.error_count() != errors_before) return nullptr;
   return api;
+}
+
+bool MessageApi::create_endpoints(const Registry& registry, Diagnostics& diag) {
+  const EndpointGroup& group = def_->endpoint_groups.front();
+  std::vector<GroupConnector::Member> members;
+  for (std::size_t i = 0; i < group.endpoints.size(); ++i) {
+    const Endpoint& endpoint = group.endpoints[i];
+    const auto* factory = registry.endpoint(endpoint.type);
+    auto connector = factory ? factory->create_message_endpoint(endpoint) : nullptr;
+    if (!connector) {
+      diag.error(path_field(path_index("$.endpointGroups[0].endpoints", i), "type"),
+                 "endpoint '" + endpoint.type + "' cannot serve message APIs yet");
+      continue;
+    }
+    members_.emplace(&endpoint, connector);
+    members.push_back({endpoint.name, std::move(connector), endpoint.secondary, endpoint.weight});
+  }
+  if (members.size() != group.endpoints.size()) {
+    for (auto& m : members) m.connector->stop();
+    return false;
+  }
+  // One endpoint without failover needs no selection: the engine talks to its connector directly.
+  if (members.size() == 1 && !def_->failover.enabled) endpoint_ = members.front().connector;
+  else endpoint_ = std::make_shared<GroupConnector>(std::move(members), group.load_balancer, def_->failover);
+  return true;
 }
 
 const MessageApi::BoundEntrypoint* MessageApi::select(const RequestParser::value_type& request) const {
@@ -139,9 +164,9 @@ boost::asio::awaitable<void> MessageApi::handle(Exchange& ex) {
 
 void MessageApi::stop() {
   streams_.stop_all();
-  if (endpoint_) endpoint_->stop();
+  if (endpoint_) endpoint_->stop();  // a group stops each of its members
   for (auto& [owner, connector] : dlqs_)
-    if (connector != endpoint_) connector->stop();
+    if (connector != endpoint_ && !is_member(connector)) connector->stop();
 }
 
 }  // namespace gantry

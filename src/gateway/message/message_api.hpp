@@ -1,5 +1,5 @@
-// A deployed message API's runtime: its entrypoints (per listener), its endpoint connector, its flow chain and
-// its live streams. Built once at deploy time; stop() ends every stream when the API is retired or replaced.
+// A deployed message API's runtime: its entrypoints (per listener), its endpoint connectors (one per endpoint of the
+// first group, behind a GroupConnector when there is a choice to make), its flow chain and its live streams. Built once at deploy time; stop() ends every stream when the API is retired or replaced.
 #pragma once
 
 #include "core/definition/model.hpp"
@@ -11,6 +11,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -50,11 +51,14 @@ class MessageApi {
   const BoundEntrypoint* select(const RequestParser::value_type& request) const;
   // The subscription the client's API key names on this API; null for none.
   std::shared_ptr<const SubscriptionInfo> subscription_of(const Exchange& ex) const;
+  bool create_endpoints(const Registry& registry, Diagnostics& diag);
   void create_dlqs(const Registry& registry, Diagnostics& diag);
+  bool is_member(const std::shared_ptr<EndpointConnector>& connector) const;
 
   std::shared_ptr<const ApiDefinition> def_;
   std::vector<BoundEntrypoint> entrypoints_;  // most specific first
-  std::shared_ptr<EndpointConnector> endpoint_;
+  std::shared_ptr<EndpointConnector> endpoint_;  // a member's connector, or the GroupConnector over them
+  std::map<const Endpoint*, std::shared_ptr<EndpointConnector>> members_;  // each endpoint of the first group
   // Dead-letter endpoints of subscription entrypoints (may be endpoint_ itself).
   std::vector<std::pair<const Entrypoint*, std::shared_ptr<EndpointConnector>>> dlqs_;
   MessagePhaseChain phases_{nullptr};

@@ -19,7 +19,7 @@ class MessagePhaseRun;
 struct MessageContext {
   const ApiDefinition& api;
   const Entrypoint& entrypoint;  // its definition: qos, dlq
-  EndpointConnector& endpoint;   // the API's endpoint (first endpoint of the first group)
+  EndpointConnector& endpoint;   // the API's endpoint: the first group's, balanced (GroupConnector)
   MessagePhaseRun* phases;  // this exchange's flows (publish/subscribe steps); null when the API has none
   LiveStreams& streams;
   std::string_view client_identifier = {};  // Gravitee's client identifier (gateway/client_identity.hpp); "" = none

@@ -1,4 +1,4 @@
-#include "endpoints/http_proxy/load_balancer.hpp"
+#include "core/balancing/load_balancer.hpp"
 
 #include <algorithm>
 #include <atomic>

@@ -1,4 +1,4 @@
-#include "endpoints/http_proxy/circuit_breaker.hpp"
+#include "core/balancing/circuit_breaker.hpp"
 
 #include <algorithm>
 

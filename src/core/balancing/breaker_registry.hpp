@@ -1,10 +1,10 @@
-// The failover circuit breakers of one proxy API. As in Gravitee, a breaker guards whole requests (all their
+// The failover circuit breakers of one API (proxy or message). As in Gravitee, a breaker guards whole requests (all their
 // failover attempts), not endpoints: one for the API, or with perSubscription one per subscription, created on
 // the subscription's first call.
 #pragma once
 
 #include "core/definition/model.hpp"
-#include "endpoints/http_proxy/circuit_breaker.hpp"
+#include "core/balancing/circuit_breaker.hpp"
 
 #include <cstddef>
 #include <memory>
@@ -13,7 +13,7 @@
 #include <string_view>
 #include <unordered_map>
 
-namespace gantry::http_proxy {
+namespace gantry {
 
 class BreakerRegistry {
  public:
@@ -42,4 +42,4 @@ class BreakerRegistry {
   std::unordered_map<std::string, std::unique_ptr<CircuitBreaker>, Hash, std::equal_to<>> by_subscription_;
 };
 
-}  // namespace gantry::http_proxy
+}  // namespace gantry

@@ -1,6 +1,6 @@
-#include "endpoints/http_proxy/breaker_registry.hpp"
+#include "core/balancing/breaker_registry.hpp"
 
-namespace gantry::http_proxy {
+namespace gantry {
 
 BreakerRegistry::BreakerRegistry(const Failover& failover)
     : max_failures_(failover.max_failures),
@@ -23,4 +23,4 @@ std::size_t BreakerRegistry::subscriptions() const {
   return by_subscription_.size();
 }
 
-}  // namespace gantry::http_proxy
+}  // namespace gantry
