@@ -64,8 +64,8 @@ class Consumer {
   Consumer& operator=(const Consumer&) = delete;
 
   // Blocking (metadata and watermarks from the broker, at most `timeout`): run it off the I/O threads. Without a
-  // group (or assign_only), every partition of the topics is assigned and the starting position recorded, so that the first
-  // message id already names every partition. A topic that does not exist is an error with checkTopicExistence.
+  // group (or assign_only), every partition of the topics is assigned and the starting position recorded, so that
+  // the first message id already names every partition. A topic that does not exist is an error with checkTopicExistence.
   // Tells `watch` (set before start) about brokers that cannot be reached meanwhile.
   boost::system::error_code start(std::chrono::milliseconds timeout);
   void watch(ConnectionWatch watch) { watch_ = std::move(watch); }
