@@ -1,6 +1,7 @@
 #include "gateway/message/message_api.hpp"
 
 #include "core/message/endpoint_connector.hpp"
+#include "gateway/message/endpoint_config.hpp"
 #include "gateway/request_deadline.hpp"
 
 #include <algorithm>
@@ -66,6 +67,7 @@ std::shared_ptr<MessageApi> MessageApi::create(std::shared_ptr<const ApiDefiniti
                                                Diagnostics& diag, const PolicyServices& services) {
   std::shared_ptr<MessageApi> api(new MessageApi(def));
   api->phases_ = MessagePhaseChain(FlowChain::compile(*def, services));
+  for (const auto& p : def->properties) api->properties_.insert_or_assign(p.key, el::Value(p.value));
   const std::size_t errors_before = diag.error_count();
   for (std::size_t i = 0; i < def->listeners.size(); ++i) {
     const auto& listener = def->listeners[i];
@@ -118,7 +120,13 @@ boost::asio::awaitable<void> MessageApi::handle(Exchange& ex) {
     const std::optional<bool> proceed = co_await within_request_deadline(ex, std::move(opened));
     if (!proceed || !*proceed) co_return;
   }
-  MessageContext ctx{*def_, *bound->definition, *endpoint_, phases_.flows() ? &run : nullptr, streams_};
+  MessagePhaseRun* phases = phases_.flows() ? &run : nullptr;
+  ExchangeEndpointConfig endpoint_config(&ex, phases, properties_, def_->id);
+  MessageContext ctx{*def_, *bound->definition, *endpoint_, phases, streams_, &endpoint_config};
+  // Gravitee evaluates the endpoint's dynamic configuration before it connects, and refuses the request when the
+  // result does not validate.
+  if (endpoint_config.of(ctx.endpoint).invalid)
+    co_return co_await write_error(ex, GatewayErrc::endpoint_configuration_invalid);
   co_await bound->runtime->serve(ex, ctx);
 }
 

@@ -56,6 +56,7 @@ class MessageApi {
   // Dead-letter endpoints of subscription entrypoints (may be endpoint_ itself).
   std::vector<std::pair<const Entrypoint*, std::shared_ptr<EndpointConnector>>> dlqs_;
   MessagePhaseChain phases_{nullptr};
+  el::Map properties_;  // #properties for the endpoint's dynamic configuration when the API has no flows
   LiveStreams streams_;
 
   explicit MessageApi(std::shared_ptr<const ApiDefinition> def);
