@@ -43,6 +43,7 @@ const ErrorInfo& describe(GatewayErrc e) {
   static const ErrorInfo api_stopping{503, "API_STOPPING", "", "The API is being stopped, please retry"};
   static const ErrorInfo connection_failed{500, "FAILURE_ENDPOINT_CONNECTION_FAILED", "",
                                            "Endpoint connection failed"};
+  static const ErrorInfo configuration_invalid{500, "FAILURE_CONFIGURATION_INVALID", "", "Invalid configuration"};
   switch (e) {
     case GatewayErrc::ok:
     case GatewayErrc::internal_error: return internal;
@@ -68,6 +69,7 @@ const ErrorInfo& describe(GatewayErrc e) {
     case GatewayErrc::publish_failed: return publish_failed;
     case GatewayErrc::api_stopping: return api_stopping;
     case GatewayErrc::endpoint_connection_failed: return connection_failed;
+    case GatewayErrc::endpoint_configuration_invalid: return configuration_invalid;
   }
   return internal;
 }

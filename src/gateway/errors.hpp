@@ -34,6 +34,7 @@ enum class GatewayErrc {
   publish_failed,            // 503 the endpoint did not accept a published message
   api_stopping,              // 503 the API is being stopped or redeployed
   endpoint_connection_failed,// 500 the endpoint could not reach its broker for a new subscription
+  endpoint_configuration_invalid,// 500 the endpoint's configuration evaluated for this request does not validate
 };
 
 struct ErrorInfo {

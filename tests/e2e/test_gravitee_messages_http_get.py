@@ -266,9 +266,6 @@ def test_kafka_topics_overridden_by_attribute(gantry):
     assert [i["content"] for i in items if i["metadata"]["topic"] == topic] == ["message1", "message2"]
 
 
-@pytest.mark.xfail(strict=True, reason="gap: no dynamic endpoint configuration (attribute "
-                                       "gravitee.attributes.endpoint.kafka.consumer.topics and EL in "
-                                       "consumer.autoOffsetReset)")
 def test_kafka_dynamic_configuration_overrides_topics_and_offset_reset(gantry):
     topic, other = kafka.new_topic("hgd"), kafka.new_topic("hgd-dyn")
     kafka.produce(topic, [b"message1", b"message2"])
@@ -282,9 +279,6 @@ def test_kafka_dynamic_configuration_overrides_topics_and_offset_reset(gantry):
     assert got == sorted([(topic, "message1"), (topic, "message2"), (other, "another-message")])
 
 
-@pytest.mark.xfail(strict=True, reason="gap: an invalid value given by dynamic configuration "
-                                       "(autoOffsetReset 'constraint_violation') is not refused with 500 "
-                                       "'Invalid configuration'")
 def test_kafka_dynamic_configuration_violation_is_500(gantry):
     topic = kafka.new_topic("hgv")
     gw = gantry([quick(definition("messages/http-get/http-get-entrypoint-kafka-endpoint-dynamic-configuration.json",

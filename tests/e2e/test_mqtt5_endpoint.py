@@ -353,3 +353,51 @@ def test_the_mqtt5_examples_work_as_the_readme_shows(gantry, slow):
         assert (msg.topic, msg.payload) == ("demo/chat/in", b"hello from a websocket client")
     finally:
         peer.close()
+
+
+# ---- dynamic configuration (docs/mqtt5.md): EL and gravitee.attributes.endpoint.mqtt5.* ------------------------
+
+def test_producer_topic_from_an_expression_and_invalid_values_are_500(gantry):
+    host, port = broker_address()
+    prefix = unique_prefix()
+    post = {"type": "http-post", "configuration": {"requestHeadersToMessage": False}}
+    gw = gantry([mqtt5_api("mq-dyn", "/mq-dyn", [post], host, port,
+                           producer=prefix + "/{#request.headers['X-Room'][0]}")])
+    peer = Peer(host, port)
+    try:
+        peer.subscribe(prefix + "/#")
+        with client(gw) as c:
+            assert c.post("/mq-dyn", content=b"lights on", headers={"X-Room": "hall"}).status_code == 202
+            for headers in ({}, {"X-Room": "a+b"}):  # no header: no value; a wildcard: no topic name
+                r = c.post("/mq-dyn", content=b"lost", headers=headers)
+                assert r.status_code == 500, r.text
+                assert r.json()["message"] == "Invalid configuration"
+        msg = peer.next()
+        assert (msg.topic, msg.payload) == (prefix + "/hall", b"lights on")
+    finally:
+        peer.close()
+
+
+def test_consumer_topic_overridden_by_attribute(gantry):
+    host, port = broker_address()
+    prefix = unique_prefix()
+    api = mqtt5_api("mq-dyn-sub", "/mq-dyn-sub", [sse_ep(metadata=False)], host, port, consumer=prefix + "/default")
+    api["flows"] = [{"name": "override", "enabled": True,
+                     "selectors": [{"type": "http", "path": "/", "pathOperator": "STARTS_WITH"}],
+                     "request": [{"name": "assign", "enabled": True, "policy": "assign-attributes",
+                                  "configuration": {"scope": "REQUEST", "attributes": [
+                                      {"name": "gravitee.attributes.endpoint.mqtt5.consumer.topic",
+                                       "value": "{#request.headers['X-Topic'][0]}"}]}}],
+                     "response": [], "subscribe": [], "publish": []}]
+    gw = gantry([api])
+    peer = Peer(host, port)
+    stream = SseCollector(gw, "/mq-dyn-sub", headers={"X-Topic": prefix + "/chosen"})
+    try:
+        assert stream.status == 200
+        flowing(stream, peer, prefix + "/chosen")
+        peer.publish(prefix + "/default", b"not for this stream")
+        peer.publish(prefix + "/chosen", b"for this stream")
+        assert next_real(stream).data == "for this stream"
+    finally:
+        stream.close()
+        peer.close()

@@ -44,5 +44,11 @@ TEST(ErrorsTest, GatewayTimeoutAndEndpointConnectionFailureAreGravitees) {
   EXPECT_EQ(describe(GatewayErrc::endpoint_connection_failed).message, "Endpoint connection failed");
 }
 
+TEST(ErrorsTest, AnInvalidDynamicConfigurationIsGravitees) {
+  EXPECT_EQ(describe(GatewayErrc::endpoint_configuration_invalid).status, 500u);
+  EXPECT_EQ(describe(GatewayErrc::endpoint_configuration_invalid).key, "FAILURE_CONFIGURATION_INVALID");
+  EXPECT_EQ(describe(GatewayErrc::endpoint_configuration_invalid).message, "Invalid configuration");
+}
+
 }  // namespace
 }  // namespace gantry

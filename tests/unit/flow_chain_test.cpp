@@ -69,7 +69,10 @@ TEST(FlowChain, HttpSelectorsInDefaultMode) {
   EXPECT_EQ(el::to_string(params["id"]), "42");
   EXPECT_EQ(names(*chain, {"POST", "/products/42"}), (Names{"all", "products"}));
   EXPECT_EQ(names(*chain, {"GET", "/products/42/reviews"}), (Names{"all", "products"}));
-  EXPECT_EQ(names(*chain, {"GET", "/productsX"}), Names{"all"});  // segments, not characters
+  // Gravitee's STARTS_WITH is a regex prefix (PathPatterns: "/products" -> `/\Qproducts\E/?`, lookingAt): the
+  // last literal segment is a prefix of the text, earlier segments are whole.
+  EXPECT_EQ(names(*chain, {"GET", "/productsX"}), (Names{"all", "products"}));
+  EXPECT_EQ(names(*chain, {"GET", "/product"}), Names{"all"});
 }
 
 TEST(FlowChain, BestMatchPicksTheMostSpecificPath) {

@@ -2,6 +2,7 @@
 // shape), defaults, security, extra librdkafka properties, every message with its JSON path, and the librdkafka
 // properties a configuration turns into.
 #include "core/json/diagnostics.hpp"
+#include "core/message/dynamic_config.hpp"
 #include "endpoints/kafka/client_properties.hpp"
 #include "endpoints/kafka/config.hpp"
 #include "endpoints/kafka/factory.hpp"
@@ -158,14 +159,13 @@ TEST(KafkaEndpoint, NeitherRoleEnabledIsAWarning) {
                                  "neither publish nor subscribe"});
 }
 
-TEST(KafkaEndpoint, ExpressionsAreKeptWithAWarning) {
+TEST(KafkaEndpoint, ExpressionsAreAcceptedAtDeployAndEvaluatedPerRequest) {
+  // dynamic_config_test.cpp covers the evaluation.
   auto p = parse(R"({"bootstrapServers": "{#secrets.get('/vault/kafka:bootstrap')}"})",
                  R"({"consumer": {"enabled": true, "topics": ["t"], "autoOffsetReset": "{#request.headers['x'][0]}"}})");
-  EXPECT_EQ(lines(p.diag),
-            (Lines{"$.s.consumer.autoOffsetReset: warning: expressions are not evaluated in 'autoOffsetReset' yet; "
-                   "'latest' is used",
-                   "$.c.bootstrapServers: warning: expressions are not evaluated in 'bootstrapServers' yet; the text "
-                   "is used as written"}));
+  EXPECT_EQ(lines(p.diag), Lines{});
+  ASSERT_TRUE(p.config->dynamic);
+  EXPECT_TRUE(p.config->dynamic->has_expressions());
 }
 
 TEST(KafkaEndpoint, ConfluentCloudSaslSslPlain) {

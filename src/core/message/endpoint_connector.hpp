@@ -20,6 +20,8 @@
 
 namespace gantry {
 
+class DynamicConfig;
+
 // ------------------------------------------------------------------------------------------------------------------
 // THE CONTRACT (read this before writing an endpoint)
 //
@@ -72,6 +74,17 @@ namespace gantry {
 // Publish. publish() hands a message to the broker and completes with an empty error_code once the broker
 // confirmed it (kafka: delivery report; mqtt5: PUBACK at QoS 1), or with an error the entrypoint reports to the
 // client (http-post: 503 by default). Keep at most a bounded number of publishes in flight per connector.
+//
+// Dynamic configuration (Gravitee's: EL in any string of the endpoint's configuration, and overrides by the context
+// attributes `gravitee.attributes.endpoint.<type>.<dotted.path>`). A connector that offers it returns from
+// dynamic_config() the DynamicConfig (core/message/dynamic_config.hpp) its factory built at deploy time. The
+// gateway, which holds the request's EL roots and attributes, evaluates it once per exchange (only when the
+// configuration has EL or an attribute under the prefix is set) and answers 500 "Invalid configuration"
+// (FAILURE_CONFIGURATION_INVALID) itself when the result does not validate; the connector never sees a request
+// whose configuration is invalid. It receives what its own parse_config made of the evaluated configuration:
+// `SubscribeRequest::config`, and the `config` of publish_with() (null in both: the deployed configuration). It
+// honours it as it can (kafka: a consumer of the subscription's own; per-record topics; a producer per distinct
+// producer configuration, a few at most) and says in its docs what it ignores.
 // ------------------------------------------------------------------------------------------------------------------
 
 struct SubscribeRequest {
@@ -88,6 +101,8 @@ struct SubscribeRequest {
   // #context.attributes set by the request phase of the request that opened the stream (as text), for endpoint
   // options chosen per subscriber: gravitee.attribute.kafka.groupId, gravitee.attribute.kafka.topics...
   MessageFields attributes;
+  // The endpoint's configuration evaluated for this request (see "Dynamic configuration"); null: the deployed one.
+  PluginConfigPtr config;
 };
 
 // Where a subscription delivers. Implemented by the engine (gateway/message/subscriber.hpp).
@@ -142,6 +157,13 @@ class EndpointConnector {
   virtual void publish(MessagePtr message, Qos qos, PublishCompletion done) = 0;
   // The API is being retired: release shared consumers and producers.
   virtual void stop() {}
+  // See "Dynamic configuration" above: null when the connector takes none.
+  virtual const DynamicConfig* dynamic_config() const { return nullptr; }
+  // publish() with the configuration evaluated for the publishing request (null: the deployed one).
+  virtual void publish_with(PluginConfigPtr config, MessagePtr message, Qos qos, PublishCompletion done) {
+    (void)config;
+    publish(std::move(message), qos, std::move(done));
+  }
 };
 
 // Completes a publish on the io thread that asked for it, whichever thread calls this (a broker callback).
@@ -159,6 +181,18 @@ auto async_publish(EndpointConnector& connector, MessagePtr message, Qos qos, To
         connector.publish(std::move(m), q, PublishCompletion{std::move(executor), PublishHandler(std::move(handler))});
       },
       token, std::move(message), qos);
+}
+
+// The same with the configuration evaluated for the publishing request (null: the deployed one).
+template <class Token>
+auto async_publish(EndpointConnector& connector, PluginConfigPtr config, MessagePtr message, Qos qos, Token&& token) {
+  return boost::asio::async_initiate<Token, void(boost::system::error_code)>(
+      [&connector](auto handler, PluginConfigPtr c, MessagePtr m, Qos q) {
+        boost::asio::any_io_executor executor = boost::asio::get_associated_executor(handler);
+        connector.publish_with(std::move(c), std::move(m), q,
+                               PublishCompletion{std::move(executor), PublishHandler(std::move(handler))});
+      },
+      token, std::move(config), std::move(message), qos);
 }
 
 }  // namespace gantry

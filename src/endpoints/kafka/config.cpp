@@ -3,6 +3,7 @@
 #include "endpoints/kafka/config.hpp"
 
 #include "core/json/diagnostics.hpp"
+#include "core/message/dynamic_config.hpp"
 #include "core/json/object_reader.hpp"
 #include "endpoints/kafka/client_properties.hpp"
 #include "endpoints/kafka/security_config.hpp"
@@ -17,14 +18,17 @@ namespace gantry::kafka {
 
 namespace {
 
+// At deploy time a string holding `{#` stands for a value known per request (dynamic configuration): its field is
+// checked once evaluated. The evaluated configuration is parsed again with `el_allowed` false.
 bool is_expression(std::string_view s) { return s.find("{#") != std::string_view::npos; }
 
 // Reads one of `known` (exact spelling); reports unknown values with a suggestion.
 template <class Enum>
 std::optional<Enum> read_choice(ObjectReader& r, std::string_view key, std::string_view kind,
-                                const std::vector<std::pair<std::string, Enum>>& known) {
+                                const std::vector<std::pair<std::string, Enum>>& known, bool el_allowed) {
   auto text = r.string(key);
   if (!text) return std::nullopt;
+  if (el_allowed && is_expression(*text)) return std::nullopt;
   for (const auto& [name, value] : known)
     if (*text == name) return value;
   std::vector<std::string> names;
@@ -34,62 +38,61 @@ std::optional<Enum> read_choice(ObjectReader& r, std::string_view key, std::stri
   return std::nullopt;
 }
 
-void read_auto_offset_reset(ObjectReader& r, ConsumerConfig& out) {
-  const auto* v = r.get("autoOffsetReset");
-  if (v && v->is_string() && is_expression(v->as_string())) {
-    r.diag().warning(r.path_of("autoOffsetReset"),
-                     "expressions are not evaluated in 'autoOffsetReset' yet; 'latest' is used");
-    return;
-  }
+void read_auto_offset_reset(ObjectReader& r, ConsumerConfig& out, bool el_allowed) {
   static const std::vector<std::pair<std::string, AutoOffsetReset>> known = {
       {"earliest", AutoOffsetReset::earliest}, {"latest", AutoOffsetReset::latest}, {"none", AutoOffsetReset::none}};
-  if (auto value = read_choice(r, "autoOffsetReset", "autoOffsetReset value", known)) out.auto_offset_reset = *value;
+  if (auto value = read_choice(r, "autoOffsetReset", "autoOffsetReset value", known, el_allowed))
+    out.auto_offset_reset = *value;
 }
 
 // Topic names as Kafka allows them: 1..249 characters of [a-zA-Z0-9._-].
-void check_topic_names(ObjectReader& r, std::string_view key, const std::vector<std::string>& topics) {
+void check_topic_names(ObjectReader& r, std::string_view key, const std::vector<std::string>& topics,
+                       bool el_allowed) {
   for (std::size_t i = 0; i < topics.size(); ++i) {
     const auto& t = topics[i];
     bool legal = !t.empty() && t.size() <= 249 && t != "." && t != ".." &&
                  t.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") ==
                      std::string::npos;
-    if (!legal && !is_expression(t))
+    if (!legal && !(el_allowed && is_expression(t)))
       r.diag().error(path_index(r.path_of(key), i),
                      "'" + t + "' is not a legal Kafka topic name (1 to 249 of a-z A-Z 0-9 . _ -)");
   }
 }
 
-void parse_consumer(const boost::json::value& v, const std::string& path, ConsumerConfig& out, Diagnostics& diag) {
+void parse_consumer(const boost::json::value& v, const std::string& path, ConsumerConfig& out, Diagnostics& diag,
+                    bool el_allowed) {
   ObjectReader r(v, path, diag);
   if (!r.valid()) return;
   r.read("enabled", out.enabled);
   if (r.get("topics")) {
     r.read("topics", out.topics);
-    check_topic_names(r, "topics", out.topics);
+    check_topic_names(r, "topics", out.topics, el_allowed);
   }
   if (auto pattern = r.string("topicPattern")) {
     RE2 re(*pattern, RE2::Quiet);
-    if (!re.ok())
+    if (!re.ok() && !(el_allowed && is_expression(*pattern)))
       diag.error(r.path_of("topicPattern"), "not a valid regular expression: " + re.error());
     out.topic_pattern = std::move(*pattern);
   }
-  read_auto_offset_reset(r, out);
+  read_auto_offset_reset(r, out, el_allowed);
   r.read("encodeMessageId", out.encode_message_id);
   r.read("checkTopicExistence", out.check_topic_existence);
   r.read("removeConfluentHeader", out.remove_confluent_header);
 }
 
-void parse_producer(const boost::json::value& v, const std::string& path, ProducerConfig& out, Diagnostics& diag) {
+void parse_producer(const boost::json::value& v, const std::string& path, ProducerConfig& out, Diagnostics& diag,
+                    bool el_allowed) {
   ObjectReader r(v, path, diag);
   if (!r.valid()) return;
   r.read("enabled", out.enabled);
   if (r.get("topics")) {
     r.read("topics", out.topics);
-    check_topic_names(r, "topics", out.topics);
+    check_topic_names(r, "topics", out.topics, el_allowed);
   }
   static const std::vector<std::pair<std::string, std::string>> known = {
       {"none", "none"}, {"gzip", "gzip"}, {"snappy", "snappy"}, {"lz4", "lz4"}, {"zstd", "zstd"}};
-  if (auto value = read_choice(r, "compressionType", "compressionType", known)) out.compression_type = *value;
+  if (auto value = read_choice(r, "compressionType", "compressionType", known, el_allowed))
+    out.compression_type = *value;
 }
 
 // {"linger.ms": 5, "enable.idempotence": true}: scalars only; librdkafka takes every value as text.
@@ -129,24 +132,24 @@ struct Origins {
 };
 
 // The fields that may appear in the shared configuration and (in older definitions) in the configuration itself.
-void parse_roles(ObjectReader& r, EndpointConfig& out, Origins& origins) {
+void parse_roles(ObjectReader& r, EndpointConfig& out, Origins& origins, bool el_allowed) {
   if (const auto* v = r.get("consumer")) {
-    parse_consumer(*v, r.path_of("consumer"), out.consumer, r.diag());
+    parse_consumer(*v, r.path_of("consumer"), out.consumer, r.diag(), el_allowed);
     origins.consumer = r.path_of("consumer");
   }
   if (const auto* v = r.get("producer")) {
-    parse_producer(*v, r.path_of("producer"), out.producer, r.diag());
+    parse_producer(*v, r.path_of("producer"), out.producer, r.diag(), el_allowed);
     origins.producer = r.path_of("producer");
   }
   if (const auto* v = r.get("security")) {
-    parse_security(*v, r.path_of("security"), out.security, r.diag());
+    parse_security(*v, r.path_of("security"), out.security, r.diag(), el_allowed);
     origins.security = r.path_of("security");
   }
   if (const auto* v = r.get("properties"))
     parse_properties(*v, r.path_of("properties"), out.properties, origins.properties, r.diag());
   if (r.get("topics")) {  // the 3.20 beta shape: one topic list for both roles
     r.read("topics", origins.legacy_topics);
-    check_topic_names(r, "topics", origins.legacy_topics);
+    check_topic_names(r, "topics", origins.legacy_topics, el_allowed);
     origins.has_legacy_topics = true;
   }
 }
@@ -171,21 +174,21 @@ std::string unusable_bootstrap_entry(std::string_view servers) {
   return {};
 }
 
-void read_bootstrap_servers(ObjectReader& r, EndpointConfig& out) {
+void read_bootstrap_servers(ObjectReader& r, EndpointConfig& out, bool el_allowed) {
   auto servers = r.string("bootstrapServers", true);
   if (!servers) return;
   out.bootstrap_servers = std::move(*servers);
   const auto path = r.path_of("bootstrapServers");
   if (out.bootstrap_servers.find_first_not_of(" ,") == std::string::npos) {
     r.diag().error(path, "must name at least one host:port");
-  } else if (is_expression(out.bootstrap_servers)) {
-    r.diag().warning(path, "expressions are not evaluated in 'bootstrapServers' yet; the text is used as written");
+  } else if (el_allowed && is_expression(out.bootstrap_servers)) {
+    return;  // checked per request, once evaluated
   } else if (out.bootstrap_servers.find("://") != std::string::npos &&
              out.bootstrap_servers.find("PLAINTEXT://") == std::string::npos &&
              out.bootstrap_servers.find("SSL://") == std::string::npos) {
     r.diag().warning(path, "Kafka bootstrap servers are host:port pairs, not URLs");
   }
-  if (!is_expression(out.bootstrap_servers)) {
+  {
     const auto entry = unusable_bootstrap_entry(out.bootstrap_servers);
     if (!entry.empty()) {
       out.bootstrap_problem = "Invalid url in bootstrap.servers: " + entry;
@@ -210,25 +213,22 @@ void check_roles(const EndpointConfig& c, const Origins& origins, const std::str
                        "subscribe");
 }
 
-}  // namespace
-
-std::shared_ptr<const EndpointConfig> parse_endpoint_config(const boost::json::value& configuration,
-                                                            const std::string& path,
-                                                            const boost::json::value& shared,
-                                                            const std::string& shared_path, Diagnostics& diag) {
+std::shared_ptr<EndpointConfig> parse_fields(const boost::json::value& configuration, const std::string& path,
+                                             const boost::json::value& shared, const std::string& shared_path,
+                                             Diagnostics& diag, bool el_allowed) {
   auto config = std::make_shared<EndpointConfig>();
   Origins origins;
   if (!shared.is_null()) {
     ObjectReader s(shared, shared_path, diag);
-    if (s.valid()) parse_roles(s, *config, origins);
+    if (s.valid()) parse_roles(s, *config, origins, el_allowed);
   }
   if (configuration.is_null()) {
     diag.error(path, "missing required field 'bootstrapServers'");
   } else {
     ObjectReader r(configuration, path, diag);
     if (r.valid()) {
-      read_bootstrap_servers(r, *config);
-      parse_roles(r, *config, origins);
+      read_bootstrap_servers(r, *config, el_allowed);
+      parse_roles(r, *config, origins, el_allowed);
     }
   }
   if (origins.has_legacy_topics) {
@@ -239,6 +239,38 @@ std::shared_ptr<const EndpointConfig> parse_endpoint_config(const boost::json::v
   check_roles(*config, origins, path, diag);
   check_security(config->security, origins.security.empty() ? path : origins.security, diag);
   check_client_properties(*config, origins.properties, diag);
+  return config;
+}
+
+// What an attribute's text becomes when the field it overrides is absent from the definition.
+std::vector<std::pair<std::string, DynamicConfig::Kind>> field_kinds() {
+  using K = DynamicConfig::Kind;
+  return {{"topics", K::list},
+          {"consumer.topics", K::list},
+          {"producer.topics", K::list},
+          {"consumer.enabled", K::boolean},
+          {"producer.enabled", K::boolean},
+          {"consumer.encodeMessageId", K::boolean},
+          {"consumer.checkTopicExistence", K::boolean},
+          {"consumer.removeConfluentHeader", K::boolean},
+          {"security.ssl.hostnameVerifier", K::boolean}};
+}
+
+}  // namespace
+
+std::shared_ptr<const EndpointConfig> parse_endpoint_config(const boost::json::value& configuration,
+                                                            const std::string& path,
+                                                            const boost::json::value& shared,
+                                                            const std::string& shared_path, Diagnostics& diag) {
+  auto config = parse_fields(configuration, path, shared, shared_path, diag, true);
+  DynamicConfig::Options options;
+  options.type = "kafka";
+  options.kinds = field_kinds();
+  options.configuration_fields = {"bootstrapServers"};
+  options.parse = [path, shared_path](const boost::json::value& c, const boost::json::value& s, Diagnostics& d) {
+    return PluginConfigPtr(parse_fields(c, path, s, shared_path, d, false));
+  };
+  config->dynamic = DynamicConfig::build(configuration, path, shared, shared_path, std::move(options), diag);
   return config;
 }
 

@@ -12,6 +12,7 @@
 
 namespace gantry {
 class Diagnostics;
+class DynamicConfig;
 }
 
 namespace gantry::kafka {
@@ -61,6 +62,7 @@ struct SecurityConfig {
   SecurityProtocol protocol = SecurityProtocol::plaintext;
   SaslConfig sasl;
   SslConfig ssl;
+  bool protocol_expression = false;  // deploy time: `protocol` is an expression, checked per request
   bool uses_sasl() const {
     return protocol == SecurityProtocol::sasl_plaintext || protocol == SecurityProtocol::sasl_ssl;
   }
@@ -78,11 +80,15 @@ struct EndpointConfig final : PluginConfig {
   ProducerConfig producer;
   SecurityConfig security;
   Properties properties;  // extra librdkafka properties, passed through as written (checked at deploy)
+  // EL and attribute overrides evaluated per request (core/message/dynamic_config.hpp); set on the deployed
+  // configuration only (null in an evaluated one).
+  std::shared_ptr<const DynamicConfig> dynamic;
 };
 
 // Parses an endpoint: its `configuration` (bootstrapServers; older definitions also put topics, consumer, producer
 // and security there) on top of the effective shared configuration (consumer, producer, security, properties).
-// `configuration` and `shared` may be null. Every problem goes to `diag` with its JSON path.
+// `configuration` and `shared` may be null. Every problem goes to `diag` with its JSON path. A string holding `{#`
+// is an expression: accepted where any value is, checked once evaluated (`dynamic` re-runs this parser then).
 std::shared_ptr<const EndpointConfig> parse_endpoint_config(const boost::json::value& configuration,
                                                             const std::string& path,
                                                             const boost::json::value& shared,

@@ -8,6 +8,7 @@
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
@@ -80,7 +81,9 @@ struct FanIn {
 }  // namespace
 
 KafkaConnector::KafkaConnector(std::string endpoint_name, std::shared_ptr<const EndpointConfig> config)
-    : name_(std::move(endpoint_name)), config_(std::move(config)), shared_(blocking_pool().get_executor()) {}
+    : name_(std::move(endpoint_name)), config_(std::move(config)), shared_(blocking_pool().get_executor()) {
+  deployed_settings_ = client_properties(*config_, Role::producer);
+}
 
 KafkaConnector::~KafkaConnector() { stop(); }
 
@@ -89,6 +92,35 @@ void KafkaConnector::stop() {
   stopped_ = true;
   // Its destructor flushes (bounded) and joins librdkafka's threads: not on the caller's (io) thread.
   if (producer_) post_blocking([p = std::move(producer_)]() mutable { p.reset(); });
+  for (auto& e : evaluated_producers_) post_blocking([p = std::move(e.producer)]() mutable { p.reset(); });
+  evaluated_producers_.clear();
+}
+
+std::shared_ptr<Producer> KafkaConnector::producer_for(const EndpointConfig& evaluated) {
+  Properties settings = client_properties(evaluated, Role::producer);
+  if (settings == deployed_settings_) return producer();
+  std::lock_guard lock(mutex_);
+  if (stopped_) return nullptr;
+  for (auto& e : evaluated_producers_)
+    if (e.settings == settings) {
+      e.last_use = ++uses_;
+      return e.producer;
+    }
+  std::string error;
+  std::shared_ptr<Producer> made = Producer::create(evaluated, &error);
+  if (!made) {
+    spdlog::error("kafka endpoint '{}': cannot create a producer for a dynamic configuration: {}", name_, error);
+    return nullptr;
+  }
+  if (evaluated_producers_.size() >= max_evaluated_producers) {
+    auto oldest = std::min_element(evaluated_producers_.begin(), evaluated_producers_.end(),
+                                   [](const auto& a, const auto& b) { return a.last_use < b.last_use; });
+    // Publishes still using it hold their own reference; its deliveries complete before it goes.
+    post_blocking([p = std::move(oldest->producer)]() mutable { p.reset(); });
+    evaluated_producers_.erase(oldest);
+  }
+  evaluated_producers_.push_back({std::move(settings), made, ++uses_});
+  return made;
 }
 
 std::shared_ptr<Producer> KafkaConnector::producer() {
@@ -107,9 +139,28 @@ void KafkaConnector::publish(gantry::MessagePtr message, Qos qos, PublishComplet
   }
   auto p = producer();
   if (!p) return complete_publish(std::move(done), KafkaErrc::shutting_down);
-  const std::string* topics_override = attribute(*message, topics_attribute);
-  std::vector<std::string> topics = topics_override ? split_topics(*topics_override) : config_->producer.topics;
-  if (topics.empty()) topics = config_->producer.topics;
+  send(*config_, p, std::move(message), qos, std::move(done));
+}
+
+void KafkaConnector::publish_with(PluginConfigPtr config, gantry::MessagePtr message, Qos qos,
+                                  PublishCompletion done) {
+  if (!config) return publish(std::move(message), qos, std::move(done));
+  const auto& evaluated = static_cast<const EndpointConfig&>(*config);
+  if (!evaluated.producer.enabled) {
+    spdlog::warn("kafka endpoint '{}': a message was published but the producer is not enabled", name_);
+    return complete_publish(std::move(done), KafkaErrc::broker_error);
+  }
+  auto p = producer_for(evaluated);
+  if (!p) return complete_publish(std::move(done), KafkaErrc::shutting_down);
+  send(evaluated, p, std::move(message), qos, std::move(done));
+}
+
+void KafkaConnector::send(const EndpointConfig& config, const std::shared_ptr<Producer>& p,
+                          gantry::MessagePtr message, Qos qos, PublishCompletion done) {
+  const std::string* topics_override = attribute(*message, producer_topics_attribute);
+  if (!topics_override) topics_override = attribute(*message, topics_attribute);
+  std::vector<std::string> topics = topics_override ? split_topics(*topics_override) : config.producer.topics;
+  if (topics.empty()) topics = config.producer.topics;
   OutgoingRecord record;
   if (const auto* key = attribute(*message, record_key_attribute)) record.key = *key;
   else if (const auto* header = message->header(record_key_header)) record.key = *header;
@@ -143,9 +194,11 @@ void KafkaConnector::publish(gantry::MessagePtr message, Qos qos, PublishComplet
 }
 
 std::unique_ptr<gantry::Subscription> KafkaConnector::subscribe(const SubscribeRequest& request, MessageSink& sink) {
-  if (!config_->consumer.enabled) return nullptr;
-  if (!config_->bootstrap_problem.empty())
-    return failed_subscription(request, sink, "FAILURE_ENDPOINT_CONFIGURATION_INVALID", config_->bootstrap_problem);
+  // A configuration evaluated for this request (dynamic configuration) gets a consumer of its own.
+  const auto config = request.config ? std::static_pointer_cast<const EndpointConfig>(request.config) : config_;
+  if (!config->consumer.enabled) return nullptr;
+  if (!config->bootstrap_problem.empty())
+    return failed_subscription(request, sink, "FAILURE_ENDPOINT_CONFIGURATION_INVALID", config->bootstrap_problem);
   std::optional<Position> resume;
   if (!request.resume_after.empty()) {
     resume = parse_message_id(request.resume_after);
@@ -159,11 +212,11 @@ std::unique_ptr<gantry::Subscription> KafkaConnector::subscribe(const SubscribeR
     if (name == topics_attribute) choice.topics = split_topics(value);
   }
   // Live clients that need no position of their own share one consumer per (API, topics).
-  const bool live = request.subscriber_id.empty() && !resume && request.limit == 0 && choice.group_id.empty() &&
-                    (request.qos == Qos::none || request.qos == Qos::auto_) &&
+  const bool live = !request.config && request.subscriber_id.empty() && !resume && request.limit == 0 &&
+                    choice.group_id.empty() && (request.qos == Qos::none || request.qos == Qos::auto_) &&
                     (config_->consumer.topic_pattern.empty() || !choice.topics.empty());
   if (live) return make_live_subscription(shared_, config_, request, choice, sink);
-  return make_own_subscription(config_, request, choice, std::move(resume), sink);
+  return make_own_subscription(config, request, choice, std::move(resume), sink);
 }
 
 }  // namespace gantry::kafka

@@ -21,9 +21,16 @@ std::string normalise_mechanism(std::string m) {
   return m;
 }
 
-void read_protocol(ObjectReader& r, SecurityConfig& out) {
+bool is_expression(std::string_view s) { return s.find("{#") != std::string_view::npos; }
+
+// `el_allowed` (deploy time): a value holding `{#` is checked once evaluated, per request.
+void read_protocol(ObjectReader& r, SecurityConfig& out, bool el_allowed) {
   auto text = r.string("protocol");
   if (!text) return;
+  if (el_allowed && is_expression(*text)) {
+    out.protocol_expression = true;
+    return;
+  }
   static const std::vector<std::pair<std::string, SecurityProtocol>> known = {
       {"PLAINTEXT", SecurityProtocol::plaintext},
       {"SASL_PLAINTEXT", SecurityProtocol::sasl_plaintext},
@@ -39,12 +46,15 @@ void read_protocol(ObjectReader& r, SecurityConfig& out) {
   r.diag().error(r.path_of("protocol"), unknown_name_message("security protocol", *text, names));
 }
 
-void parse_sasl(const boost::json::value& v, const std::string& path, SaslConfig& out, Diagnostics& diag) {
+void parse_sasl(const boost::json::value& v, const std::string& path, SaslConfig& out, Diagnostics& diag,
+                bool el_allowed) {
   ObjectReader r(v, path, diag);
   if (!r.valid()) return;
   if (auto mechanism = r.string("saslMechanism")) {
     auto normal = normalise_mechanism(*mechanism);
-    if (normal == "AWS-MSK-IAM")
+    if (el_allowed && is_expression(*mechanism))
+      out.mechanism = *mechanism;  // as written: not empty, so that the checks below hold off until evaluated
+    else if (normal == "AWS-MSK-IAM")
       diag.error(r.path_of("saslMechanism"),
                  "AWS_MSK_IAM is a Java-client mechanism that librdkafka does not have; use SCRAM-SHA-512 or "
                  "OAUTHBEARER with Amazon MSK (docs/kafka.md)");
@@ -71,9 +81,9 @@ void parse_sasl(const boost::json::value& v, const std::string& path, SaslConfig
   }
 }
 
-Store::Type read_store_type(ObjectReader& r, std::string_view kind) {
+Store::Type read_store_type(ObjectReader& r, std::string_view kind, bool el_allowed) {
   auto type = r.string("type");
-  if (!type || type->empty() || *type == "NONE") return Store::Type::none;
+  if (!type || type->empty() || *type == "NONE" || (el_allowed && is_expression(*type))) return Store::Type::none;
   if (*type == "PEM") return Store::Type::pem;
   if (*type == "PKCS12") return Store::Type::pkcs12;
   if (*type == "JKS")
@@ -95,12 +105,12 @@ void one_of(ObjectReader& r, std::string_view what, std::string_view a, const st
 }
 
 void parse_store(const boost::json::value& v, const std::string& path, bool key_store, Store& out,
-                 Diagnostics& diag) {
+                 Diagnostics& diag, bool el_allowed) {
   ObjectReader r(v, path, diag);
   if (!r.valid()) return;
   const std::string_view kind = key_store ? "key" : "trust";
   Store s;
-  s.type = read_store_type(r, kind);
+  s.type = read_store_type(r, kind, el_allowed);
   r.read("path", s.path);
   r.read("content", s.content);
   r.read("password", s.password);
@@ -122,11 +132,14 @@ void parse_store(const boost::json::value& v, const std::string& path, bool key_
   out = std::move(s);
 }
 
-void parse_ssl(const boost::json::value& v, const std::string& path, SslConfig& out, Diagnostics& diag) {
+void parse_ssl(const boost::json::value& v, const std::string& path, SslConfig& out, Diagnostics& diag,
+               bool el_allowed) {
   ObjectReader r(v, path, diag);
   if (!r.valid()) return;
-  if (const auto* t = r.get("trustStore")) parse_store(*t, r.path_of("trustStore"), false, out.trust_store, diag);
-  if (const auto* k = r.get("keyStore")) parse_store(*k, r.path_of("keyStore"), true, out.key_store, diag);
+  if (const auto* t = r.get("trustStore"))
+    parse_store(*t, r.path_of("trustStore"), false, out.trust_store, diag, el_allowed);
+  if (const auto* k = r.get("keyStore"))
+    parse_store(*k, r.path_of("keyStore"), true, out.key_store, diag, el_allowed);
   r.read("hostnameVerifier", out.hostname_verifier);
   if (const auto* all = r.get("trustAll"); all && all->is_bool() && all->as_bool())
     diag.error(r.path_of("trustAll"), "trusting every certificate is not offered for Kafka; give the broker's CA "
@@ -181,15 +194,17 @@ std::optional<std::map<std::string, std::string>> parse_jaas_options(std::string
   return options;
 }
 
-void parse_security(const boost::json::value& v, const std::string& path, SecurityConfig& out, Diagnostics& diag) {
+void parse_security(const boost::json::value& v, const std::string& path, SecurityConfig& out, Diagnostics& diag,
+                    bool el_allowed) {
   ObjectReader r(v, path, diag);
   if (!r.valid()) return;
-  read_protocol(r, out);
-  if (const auto* sasl = r.get("sasl")) parse_sasl(*sasl, r.path_of("sasl"), out.sasl, diag);
-  if (const auto* ssl = r.get("ssl")) parse_ssl(*ssl, r.path_of("ssl"), out.ssl, diag);
+  read_protocol(r, out, el_allowed);
+  if (const auto* sasl = r.get("sasl")) parse_sasl(*sasl, r.path_of("sasl"), out.sasl, diag, el_allowed);
+  if (const auto* ssl = r.get("ssl")) parse_ssl(*ssl, r.path_of("ssl"), out.ssl, diag, el_allowed);
 }
 
 void check_security(const SecurityConfig& s, const std::string& path, Diagnostics& diag) {
+  if (s.protocol_expression) return;  // known per request: checked then
   const std::string protocol(to_string(s.protocol));
   const auto sasl_path = path_field(path, "sasl");
   if (s.uses_sasl()) {

@@ -11,7 +11,9 @@
 namespace gantry::kafka {
 
 // Reads the fields present into `out` (so that an endpoint's block can refine the shared one).
-void parse_security(const boost::json::value& v, const std::string& path, SecurityConfig& out, Diagnostics& diag);
+// `el_allowed` (deploy time): an enum field holding `{#` is an expression, checked per request once evaluated.
+void parse_security(const boost::json::value& v, const std::string& path, SecurityConfig& out, Diagnostics& diag,
+                    bool el_allowed);
 
 // Checks that need the merged block: a SASL protocol needs a mechanism and, for PLAIN and SCRAM, credentials.
 void check_security(const SecurityConfig& security, const std::string& path, Diagnostics& diag);

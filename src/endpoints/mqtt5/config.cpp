@@ -109,7 +109,14 @@ void parse_security(const boost::json::value& v, const std::string& path, Endpoi
   if (const auto* ssl = r.get("ssl")) parse_ssl(*ssl, r.path_of("ssl"), out.tls, diag);
 }
 
-void parse_consumer(const boost::json::value& v, const std::string& path, ConsumerOptions& out, Diagnostics& diag) {
+// At deploy time (`el_allowed`) a topic holding `{#` is an expression (dynamic configuration), checked per request
+// once evaluated.
+bool unchecked(std::string_view topic, bool el_allowed) {
+  return el_allowed && topic.find("{#") != std::string_view::npos;
+}
+
+void parse_consumer(const boost::json::value& v, const std::string& path, ConsumerOptions& out, Diagnostics& diag,
+                    bool el_allowed) {
   ObjectReader r(v, path, diag);
   if (!r.valid()) return;
   r.read("enabled", out.enabled);
@@ -117,11 +124,12 @@ void parse_consumer(const boost::json::value& v, const std::string& path, Consum
   if (!out.enabled) return;
   if (out.topic.empty())
     diag.error(path, "missing required field 'topic' (the consumer is enabled)");
-  else if (auto why = topic_problem(out.topic, true); !why.empty())
+  else if (auto why = topic_problem(out.topic, true); !why.empty() && !unchecked(out.topic, el_allowed))
     diag.error(r.path_of("topic"), why);
 }
 
-void parse_producer(const boost::json::value& v, const std::string& path, ProducerOptions& out, Diagnostics& diag) {
+void parse_producer(const boost::json::value& v, const std::string& path, ProducerOptions& out, Diagnostics& diag,
+                    bool el_allowed) {
   ObjectReader r(v, path, diag);
   if (!r.valid()) return;
   r.read("enabled", out.enabled);
@@ -130,11 +138,13 @@ void parse_producer(const boost::json::value& v, const std::string& path, Produc
   r.read("responseTopic", out.response_topic);
   read_interval(r, "messageExpiryInterval", out.message_expiry_interval);
   if (!out.response_topic.empty())
-    if (auto why = topic_problem(out.response_topic, false); !why.empty()) diag.error(r.path_of("responseTopic"), why);
+    if (auto why = topic_problem(out.response_topic, false); !why.empty() && !unchecked(out.response_topic, el_allowed))
+      diag.error(r.path_of("responseTopic"), why);
   if (!out.enabled) return;
   // Without a topic here every message must name its own with the gravitee.attribute.mqtt5.topic attribute.
   if (!out.topic.empty())
-    if (auto why = topic_problem(out.topic, false); !why.empty()) diag.error(r.path_of("topic"), why);
+    if (auto why = topic_problem(out.topic, false); !why.empty() && !unchecked(out.topic, el_allowed))
+      diag.error(r.path_of("topic"), why);
 }
 
 }  // namespace
@@ -181,7 +191,7 @@ void parse_endpoint_configuration(const boost::json::value& configuration, const
 }
 
 void parse_shared_configuration(const boost::json::value& shared, const std::string& path, EndpointConfig& out,
-                                Diagnostics& diag) {
+                                Diagnostics& diag, bool el_allowed) {
   if (shared.is_null()) {
     diag.error(path, "an mqtt5 endpoint needs 'consumer' or 'producer' enabled");
     return;
@@ -190,8 +200,8 @@ void parse_shared_configuration(const boost::json::value& shared, const std::str
   if (!r.valid()) return;
   read_interval(r, "sessionExpiryInterval", out.session_expiry_interval);
   if (const auto* v = r.get("security")) parse_security(*v, r.path_of("security"), out, diag);
-  if (const auto* v = r.get("consumer")) parse_consumer(*v, r.path_of("consumer"), out.consumer, diag);
-  if (const auto* v = r.get("producer")) parse_producer(*v, r.path_of("producer"), out.producer, diag);
+  if (const auto* v = r.get("consumer")) parse_consumer(*v, r.path_of("consumer"), out.consumer, diag, el_allowed);
+  if (const auto* v = r.get("producer")) parse_producer(*v, r.path_of("producer"), out.producer, diag, el_allowed);
   r.read("reconnectAttempts", out.reconnect_attempts, 0);
   std::int64_t interval = out.reconnect_interval.count();
   r.read("reconnectInterval", interval, 1);

@@ -9,8 +9,13 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+
+namespace gantry {
+class DynamicConfig;
+}
 
 namespace gantry::mqtt5 {
 
@@ -55,6 +60,9 @@ struct EndpointConfig final : PluginConfig {
   ProducerOptions producer;
   int reconnect_attempts = 3;                           // after a lost connection; 0 = none
   std::chrono::milliseconds reconnect_interval{2000};   // first back-off, doubled per attempt up to 30 s
+  // EL and attribute overrides evaluated per request (core/message/dynamic_config.hpp); set on the deployed
+  // configuration only.
+  std::shared_ptr<const DynamicConfig> dynamic;
 };
 
 // The per-message attribute that overrides the producer topic (Gravitee's name).
@@ -62,8 +70,9 @@ inline constexpr std::string_view topic_attribute = "gravitee.attribute.mqtt5.to
 
 void parse_endpoint_configuration(const boost::json::value& configuration, const std::string& path,
                                   EndpointConfig& out, Diagnostics& diag);
+// `el_allowed` (deploy time): a topic holding `{#` is an expression, checked per request once evaluated.
 void parse_shared_configuration(const boost::json::value& shared, const std::string& path, EndpointConfig& out,
-                                Diagnostics& diag);
+                                Diagnostics& diag, bool el_allowed = false);
 
 // "" when `filter` is a valid MQTT topic filter (or, with wildcards=false, a topic name), else why not.
 std::string topic_problem(std::string_view topic, bool wildcards);

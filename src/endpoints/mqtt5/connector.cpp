@@ -102,8 +102,42 @@ void Connector::stop() {
 
 void Connector::publish(MessagePtr message, Qos qos, PublishCompletion done) {
   if (!producer_) return complete_publish(std::move(done), make_error_code(errc::operation_not_supported));
+  send(config_->producer, std::move(message), qos, std::move(done));
+}
+
+namespace {
+
+bool same_pem(const PemSource& a, const PemSource& b) { return a.path == b.path && a.content == b.content; }
+
+// Whether two configurations make the same broker connection (what the endpoint's producer client was made from).
+bool same_connection(const EndpointConfig& a, const EndpointConfig& b) {
+  return a.server_host == b.server_host && a.server_port == b.server_port &&
+         a.session_expiry_interval == b.session_expiry_interval && a.username == b.username &&
+         a.password == b.password && a.tls.enabled == b.tls.enabled &&
+         a.tls.hostname_verifier == b.tls.hostname_verifier && same_pem(a.tls.trust, b.tls.trust) &&
+         same_pem(a.tls.cert, b.tls.cert) && same_pem(a.tls.key, b.tls.key) &&
+         a.tls.key_password == b.tls.key_password && a.reconnect_attempts == b.reconnect_attempts &&
+         a.reconnect_interval == b.reconnect_interval;
+}
+
+}  // namespace
+
+void Connector::publish_with(PluginConfigPtr config, MessagePtr message, Qos qos, PublishCompletion done) {
+  if (!config) return publish(std::move(message), qos, std::move(done));
+  const auto& evaluated = static_cast<const EndpointConfig&>(*config);
+  if (!producer_ || !evaluated.producer.enabled || !same_connection(*config_, evaluated)) {
+    spdlog::warn("mqtt5 endpoint '{}': message not published: its dynamic configuration {}", name_,
+                 !evaluated.producer.enabled ? "disables the producer"
+                 : !producer_                ? "enables a producer the endpoint does not have"
+                                             : "changes the broker connection, which only subscriptions can follow");
+    return complete_publish(std::move(done), make_error_code(errc::operation_not_supported));
+  }
+  send(evaluated.producer, std::move(message), qos, std::move(done));
+}
+
+void Connector::send(const ProducerOptions& producer, MessagePtr message, Qos qos, PublishCompletion done) {
   std::string error;
-  auto out = to_outgoing(config_->producer, mqtt_qos(qos), message->content, message->headers, message->metadata,
+  auto out = to_outgoing(producer, mqtt_qos(qos), message->content, message->headers, message->metadata,
                          message->attributes, error);
   if (!out) {
     spdlog::warn("mqtt5 endpoint '{}': message not published: {}", name_, error);
@@ -124,6 +158,19 @@ std::shared_ptr<SharedSubscription> Connector::shared_subscription(int mqtt_qos)
 }
 
 std::unique_ptr<Subscription> Connector::subscribe(const SubscribeRequest& request, MessageSink& sink) {
+  if (request.config) {  // a configuration evaluated for this request: a client of its own
+    const auto& evaluated = static_cast<const EndpointConfig&>(*request.config);
+    if (!evaluated.consumer.enabled) return nullptr;
+    {
+      std::lock_guard lock(mu_);
+      if (stopped_) return nullptr;
+    }
+    if (request.qos == Qos::at_least_once) return open_durable_subscription(request, sink, evaluated, blocking_);
+    auto own = SharedSubscription::create(io_, blocking_, client_options(evaluated), evaluated.consumer.topic,
+                                          mqtt_qos(request.qos));
+    if (!own) return nullptr;
+    return std::make_unique<MemberSubscription>(*own, request.executor, sink);
+  }
   if (!config_->consumer.enabled) return nullptr;
   if (request.qos == Qos::at_least_once) {
     {

@@ -32,10 +32,15 @@ class Connector final : public EndpointConnector {
   std::unique_ptr<Subscription> subscribe(const SubscribeRequest& request, MessageSink& sink) override;
   void publish(MessagePtr message, Qos qos, PublishCompletion done) override;
   void stop() override;
+  const DynamicConfig* dynamic_config() const override { return config_->dynamic.get(); }
+  // The evaluated producer options (topic, retained, ...) over the endpoint's connection; a configuration that
+  // changes the connection itself (server, credentials, TLS, session) is refused for publishing.
+  void publish_with(PluginConfigPtr config, MessagePtr message, Qos qos, PublishCompletion done) override;
 
  private:
   // The live subscription at `mqtt_qos`, made when its first member joins and closed when its last one leaves.
   std::shared_ptr<SharedSubscription> shared_subscription(int mqtt_qos);
+  void send(const ProducerOptions& producer, MessagePtr message, Qos qos, PublishCompletion done);
 
   std::string name_;
   std::shared_ptr<const EndpointConfig> config_;

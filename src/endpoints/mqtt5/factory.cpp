@@ -1,6 +1,7 @@
 #include "endpoints/mqtt5/factory.hpp"
 
 #include "core/message/connector_threads.hpp"
+#include "core/message/dynamic_config.hpp"
 #include "endpoints/mqtt5/config.hpp"
 #include "endpoints/mqtt5/connector.hpp"
 
@@ -34,7 +35,22 @@ class Mqtt5EndpointFactory final : public EndpointFactory {
                                Diagnostics& diag) const override {
     auto config = std::make_shared<mqtt5::EndpointConfig>();
     mqtt5::parse_endpoint_configuration(configuration, path, *config, diag);
-    mqtt5::parse_shared_configuration(shared, shared_path, *config, diag);
+    mqtt5::parse_shared_configuration(shared, shared_path, *config, diag, true);
+    DynamicConfig::Options options;
+    options.type = "mqtt5";
+    options.configuration_fields = {"serverHost", "serverPort"};
+    using K = DynamicConfig::Kind;
+    options.kinds = {{"serverPort", K::integer},         {"sessionExpiryInterval", K::integer},
+                     {"consumer.enabled", K::boolean},   {"producer.enabled", K::boolean},
+                     {"producer.retained", K::boolean},  {"producer.messageExpiryInterval", K::integer},
+                     {"reconnectAttempts", K::integer},  {"reconnectInterval", K::integer}};
+    options.parse = [path, shared_path](const boost::json::value& c, const boost::json::value& s, Diagnostics& d) {
+      auto evaluated = std::make_shared<mqtt5::EndpointConfig>();
+      mqtt5::parse_endpoint_configuration(c, path, *evaluated, d);
+      mqtt5::parse_shared_configuration(s, shared_path, *evaluated, d, false);
+      return PluginConfigPtr(std::move(evaluated));
+    };
+    config->dynamic = DynamicConfig::build(configuration, path, shared, shared_path, std::move(options), diag);
     return config;
   }
 

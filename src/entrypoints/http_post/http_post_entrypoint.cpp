@@ -3,6 +3,7 @@
 #include "core/message/endpoint_connector.hpp"
 #include "gateway/flows/flow_run.hpp"
 #include "gateway/ids.hpp"
+#include "gateway/message/endpoint_config.hpp"
 #include "gateway/message/message_stats.hpp"
 #include "gateway/message/phase_chain.hpp"
 #include "net/http_head.hpp"
@@ -81,7 +82,9 @@ asio::awaitable<void> HttpPostEntrypoint::serve(Exchange& ex, MessageContext& ct
   }
   if (!out.message) co_return co_await write_accepted(ex);  // dropped by a policy: accepted, as Gravitee does
   co_await wait_publish_delay(out.delay);
-  auto [ec] = co_await async_publish(ctx.endpoint, std::move(out.message), ctx.entrypoint.qos, use_tuple);
+  PluginConfigPtr config = ctx.endpoint_config ? ctx.endpoint_config->of(ctx.endpoint).config : nullptr;
+  auto [ec] = co_await async_publish(ctx.endpoint, std::move(config), std::move(out.message), ctx.entrypoint.qos,
+                                     use_tuple);
   if (ec) {
     ++message_stats().publish_failures;
     co_return co_await write_error(ex, GatewayErrc::publish_failed);

@@ -3,6 +3,7 @@
 #include "core/message/endpoint_connector.hpp"
 #include "gateway/flows/flow_run.hpp"
 #include "gateway/ids.hpp"
+#include "gateway/message/endpoint_config.hpp"
 #include "gateway/message/live_streams.hpp"
 #include "gateway/message/message_stats.hpp"
 #include "gateway/message/phase_chain.hpp"
@@ -51,7 +52,9 @@ asio::awaitable<void> read_frames(WsStream& ws, MessageContext& ctx, const WebSo
     }
     if (!out.message) continue;  // dropped by a publish step (message-filtering)
     co_await wait_publish_delay(out.delay);
-    auto [pec] = co_await async_publish(ctx.endpoint, std::move(out.message), ctx.entrypoint.qos, use_tuple);
+    PluginConfigPtr endpoint_config = ctx.endpoint_config ? ctx.endpoint_config->of(ctx.endpoint).config : nullptr;
+    auto [pec] = co_await async_publish(ctx.endpoint, std::move(endpoint_config), std::move(out.message),
+                                        ctx.entrypoint.qos, use_tuple);
     if (pec) {
       ++message_stats().publish_failures;
       co_await ws.async_close(websocket::close_reason(websocket::close_code::internal_error, "publish failed"),

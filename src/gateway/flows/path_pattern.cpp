@@ -58,7 +58,10 @@ bool PathPattern::match(std::string_view path, PathOperator op, el::Map* params)
     const auto part = next_segment(path, pos);
     // A last parameter may be empty when its slash is there ("/:topic" matches "/", not ""), as in Gravitee.
     if (part.empty() && !(segment.parameter && after_slash && i + 1 == segments_.size())) return false;
-    if (!segment.parameter && segment.text != part) return false;
+    // Gravitee's STARTS_WITH is a prefix of the path's text: "/test" selects "/test-dynamic-configuration" too.
+    const bool last_prefix = op == PathOperator::starts_with && i + 1 == segments_.size() &&
+                             part.starts_with(segment.text);
+    if (!segment.parameter && segment.text != part && !last_prefix) return false;
   }
   if (op == PathOperator::equals && !next_segment(path, pos).empty()) return false;
   if (params) {

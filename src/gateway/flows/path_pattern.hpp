@@ -15,8 +15,9 @@ class PathPattern {
  public:
   explicit PathPattern(std::string_view pattern);
 
-  // Whether `path` matches (EQUALS: every segment; STARTS_WITH: the pattern's segments are a prefix). Path
-  // parameters go into `params` when given.
+  // Whether `path` matches (EQUALS: every segment; STARTS_WITH: the pattern's segments are a prefix, its last
+  // literal segment a prefix of the path's segment, as Gravitee's regex prefix match has it). Path parameters go
+  // into `params` when given.
   bool match(std::string_view path, PathOperator op, el::Map* params) const;
 
   // Specificity for best-match: more segments first, then more literal (non-parameter) segments.

@@ -40,6 +40,18 @@ void GroupConnector::publish(MessagePtr message, Qos qos, PublishCompletion done
   state_->members[*member].connector->publish(std::move(message), qos, std::move(done));
 }
 
+const DynamicConfig* GroupConnector::dynamic_config() const {
+  return state_->members.size() == 1 ? state_->members.front().connector->dynamic_config() : nullptr;
+}
+
+void GroupConnector::publish_with(PluginConfigPtr config, MessagePtr message, Qos qos, PublishCompletion done) {
+  // One member: retrying it on failure would only try the same endpoint again.
+  if (config && state_->members.size() == 1)
+    return state_->members.front().connector->publish_with(std::move(config), std::move(message), qos,
+                                                           std::move(done));
+  publish(std::move(message), qos, std::move(done));
+}
+
 void GroupConnector::stop() {
   for (auto& m : state_->members) m.connector->stop();
 }

@@ -34,6 +34,11 @@ class GroupConnector final : public EndpointConnector {
   std::unique_ptr<Subscription> subscribe(const SubscribeRequest& request, MessageSink& sink) override;
   void publish(MessagePtr message, Qos qos, PublishCompletion done) override;
   void stop() override;
+  // Dynamic configuration is evaluated for one connector: a group of one endpoint (with failover on) passes its
+  // member's on; a larger group offers none (MessageApi warns at deploy when a member has expressions). A
+  // subscription's evaluated configuration travels in its SubscribeRequest to the member as it is.
+  const DynamicConfig* dynamic_config() const override;
+  void publish_with(PluginConfigPtr config, MessagePtr message, Qos qos, PublishCompletion done) override;
 
   // The members, primaries first then secondaries, each tier in declaration order (the numbering the load
   // balancers use).

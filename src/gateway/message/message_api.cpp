@@ -1,8 +1,10 @@
 #include "gateway/message/message_api.hpp"
 
+#include "core/message/dynamic_config.hpp"
 #include "core/message/endpoint_connector.hpp"
 #include "gateway/api_key.hpp"
 #include "gateway/client_identity.hpp"
+#include "gateway/message/endpoint_config.hpp"
 #include "gateway/message/group_connector.hpp"
 #include "gateway/request_deadline.hpp"
 #include "gateway/subscription_directory.hpp"
@@ -76,6 +78,7 @@ std::shared_ptr<MessageApi> MessageApi::create(std::shared_ptr<const ApiDefiniti
   std::shared_ptr<MessageApi> api(new MessageApi(def));
   api->phases_ = MessagePhaseChain(FlowChain::compile(*def, services));
   api->subscriptions_ = services.subscriptions;
+  for (const auto& p : def->properties) api->properties_.insert_or_assign(p.key, el::Value(p.value));
   const std::size_t errors_before = diag.error_count();
   for (std::size_t i = 0; i < def->listeners.size(); ++i) {
     const auto& listener = def->listeners[i];
@@ -124,6 +127,12 @@ bool MessageApi::create_endpoints(const Registry& registry, Diagnostics& diag) {
     for (auto& m : members) m.connector->stop();
     return false;
   }
+  if (members.size() > 1)
+    for (std::size_t i = 0; i < members.size(); ++i)
+      if (const auto* dynamic = members[i].connector->dynamic_config(); dynamic && dynamic->has_expressions())
+        diag.warning(path_field(path_index("$.endpointGroups[0].endpoints", i), "configuration"),
+                     "expressions in an endpoint's configuration are evaluated only in a group of one endpoint; "
+                     "here they are taken as written");
   // One endpoint without failover needs no selection: the engine talks to its connector directly.
   if (members.size() == 1 && !def_->failover.enabled) endpoint_ = members.front().connector;
   else endpoint_ = std::make_shared<GroupConnector>(std::move(members), group.load_balancer, def_->failover);
@@ -157,8 +166,14 @@ boost::asio::awaitable<void> MessageApi::handle(Exchange& ex) {
     const std::optional<bool> proceed = co_await within_request_deadline(ex, std::move(opened));
     if (!proceed || !*proceed) co_return;
   }
-  MessageContext ctx{*def_, *bound->definition, *endpoint_, phases_.flows() ? &run : nullptr, streams_,
+  MessagePhaseRun* phases = phases_.flows() ? &run : nullptr;
+  ExchangeEndpointConfig endpoint_config(&ex, phases, properties_, def_->id);
+  MessageContext ctx{*def_, *bound->definition, *endpoint_, phases, streams_, &endpoint_config,
                      ex.client_identifier};
+  // Gravitee evaluates the endpoint's dynamic configuration before it connects, and refuses the request when the
+  // result does not validate.
+  if (endpoint_config.of(ctx.endpoint).invalid)
+    co_return co_await write_error(ex, GatewayErrc::endpoint_configuration_invalid);
   co_await bound->runtime->serve(ex, ctx);
 }
 

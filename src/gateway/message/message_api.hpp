@@ -63,6 +63,7 @@ class MessageApi {
   std::vector<std::pair<const Entrypoint*, std::shared_ptr<EndpointConnector>>> dlqs_;
   MessagePhaseChain phases_{nullptr};
   const SubscriptionDirectory* subscriptions_ = nullptr;  // API keys -> subscriptions; may be null
+  el::Map properties_;  // #properties for the endpoint's dynamic configuration when the API has no flows
   LiveStreams streams_;
 
   explicit MessageApi(std::shared_ptr<const ApiDefinition> def);

@@ -12,6 +12,7 @@
 namespace gantry {
 
 class EndpointConnector;
+class ExchangeEndpointConfig;
 class LiveStreams;
 class MessagePhaseRun;
 
@@ -22,6 +23,8 @@ struct MessageContext {
   EndpointConnector& endpoint;   // the API's endpoint: the first group's, balanced (GroupConnector)
   MessagePhaseRun* phases;  // this exchange's flows (publish/subscribe steps); null when the API has none
   LiveStreams& streams;
+  // The endpoint's configuration evaluated for this exchange (dynamic configuration); null: the deployed one.
+  ExchangeEndpointConfig* endpoint_config = nullptr;
   std::string_view client_identifier = {};  // Gravitee's client identifier (gateway/client_identity.hpp); "" = none
 };
 

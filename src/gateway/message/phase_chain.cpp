@@ -58,6 +58,12 @@ MessageFields MessagePhaseRun::context_attributes() const {
   return out;
 }
 
+bool MessagePhaseRun::has_attribute_prefix(std::string_view prefix) const {
+  const el::Map& attributes = flow_run_ ? flow_run_->attributes() : own_attributes_;
+  const auto it = attributes.lower_bound(prefix);  // sorted: the first name at or after the prefix
+  return it != attributes.end() && std::string_view(it->first).starts_with(prefix);
+}
+
 bool MessagePhaseRun::open_without_request(std::string& error) {
   const FlowChain* flows = chain_.flows();
   if (!flows) return true;

@@ -59,6 +59,10 @@ class MessagePhaseRun {
   // The same, taken once at the first publish (the request and response phases are over by then; message steps
   // write message attributes, never these): what every published message carries along.
   const MessageFields& publish_attributes();
+  // Whether a context attribute's name starts with `prefix` (gravitee.attributes.endpoint.kafka.), without copying.
+  bool has_attribute_prefix(std::string_view prefix) const;
+  // The EL roots of the opened run (#request, #context, #api, #properties, #subscription); null before open().
+  const el::Context* el_context() const { return el_ ? &*el_ : nullptr; }
 
   bool has_publish() const { return !publish_.empty(); }
   bool has_subscribe() const { return !subscribe_.empty(); }

@@ -1,5 +1,6 @@
 #include "gateway/message/subscriber.hpp"
 
+#include "gateway/message/endpoint_config.hpp"
 #include "gateway/message/message_stats.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -42,6 +43,11 @@ bool Subscriber::open(std::string resume_after, std::uint64_t limit, std::string
   request.api_id = ctx_.api.id;
   request.client_identifier = ctx_.client_identifier;
   request.executor = executor_;
+  if (ctx_.endpoint_config) {
+    const auto& evaluated = ctx_.endpoint_config->of(ctx_.endpoint);
+    if (evaluated.invalid) return false;  // logged by the evaluation
+    request.config = evaluated.config;
+  }
   subscription_ = ctx_.endpoint.subscribe(request, *this);
   if (!subscription_) return false;
   connected_ = subscription_->connected();

@@ -1,6 +1,7 @@
 #include "gateway/webhook/delivery_loop.hpp"
 
 #include "core/message/endpoint_connector.hpp"
+#include "gateway/message/endpoint_config.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -59,12 +60,18 @@ asio::awaitable<void> DeliveryLoop::run() {
     co_return;
   }
   ctx_.phases = setup_.api->phase_chain().flows() ? &phases : nullptr;
+  // No request opens a webhook subscription: its endpoint's expressions see #subscription, #request is null.
+  static const el::Map no_properties;
+  ExchangeEndpointConfig endpoint_config(nullptr, ctx_.phases, no_properties, setup_.api->definition().id);
+  ctx_.endpoint_config = &endpoint_config;
   Subscriber subscriber(executor_, ctx_);
   subscriber_ = &subscriber;
   auto registration = ctx_.streams.enter(executor_, [this] { halt(); });  // the API stopping ends the loop
   if (!registration || stopped_ || !subscriber.open("", 0, id)) {
     subscriber_ = nullptr;
     if (registration && !stopped_) spdlog::error("webhook subscription {}: the endpoint cannot subscribe", id);
+    ctx_.phases = nullptr;
+    ctx_.endpoint_config = nullptr;
     co_return;
   }
   for (;;) {
@@ -87,6 +94,7 @@ asio::awaitable<void> DeliveryLoop::run() {
     spdlog::warn("webhook subscription {}: the endpoint ended the subscription: {}", id, subscriber.end_reason());
   subscriber_ = nullptr;
   ctx_.phases = nullptr;  // `phases` ends with this frame
+  ctx_.endpoint_config = nullptr;
 }
 
 asio::awaitable<DeliveryLoop::Outcome> DeliveryLoop::deliver(const Delivery& delivery) {
