@@ -253,6 +253,22 @@ def test_kafka_failure_is_reported_in_the_page(gantry):
     assert body["error"]["metadata"]["key"] == "FAILURE_ENDPOINT_CONFIGURATION_INVALID"
 
 
+def test_kafka_tenants_without_a_gateway_tenant_round_robin_over_both_endpoints(gantry):
+    # No Gravitee test deploys this file. A gateway without a tenant of its own ignores endpoint tenants, so the
+    # group's round-robin sends successive requests to each endpoint (each reading a topic of its own) in turn.
+    first, second = kafka.new_topic("hgt1"), kafka.new_topic("hgt2")
+    kafka.produce(first, [b"one-1", b"one-2"])
+    kafka.produce(second, [b"two-1", b"two-2"])
+
+    def change(a):
+        for endpoint, topic in zip(a["endpointGroups"][0]["endpoints"], (first, second)):
+            endpoint["sharedConfigurationOverride"]["consumer"]["topics"] = [topic]
+    gw = gantry([with_changes(definition("messages/http-get/http-get-entrypoint-kafka-endpoint-with-tenants.json",
+                                         kafka=kafka.bootstrap()), change)])
+    pages = sorted([i["content"] for i in json_items(gw, "/test")["items"]] for _ in range(2))
+    assert pages == [["one-1", "one-2"], ["two-1", "two-2"]]
+
+
 def test_kafka_topics_overridden_by_attribute(gantry):
     topic, other = kafka.new_topic("hgo"), kafka.new_topic("hgo-attr")
     kafka.produce(topic, [b"message1", b"message2"])
