@@ -2,6 +2,8 @@
 reached is answered 500 "Endpoint connection failed" as soon as librdkafka says so, whichever consumer serves it
 (a live subscriber's shared consumer, an http-get page's own consumer, an at-least-once consumer group), and one
 whose broker answers begins its stream once the consumer holds its partitions."""
+import pytest
+
 from helpers.gateway import free_port
 from helpers.kafka import kafka_api, new_topic, produce
 from helpers.messages import SseReader, client, sse_stream
@@ -14,21 +16,14 @@ def unreachable_api(topic, qos):
     return api
 
 
-def test_live_sse_subscriber_of_an_unreachable_broker_is_answered_500(gantry):
-    gw = gantry([unreachable_api("nowhere", "auto")])
+@pytest.mark.parametrize("qos", ["auto", "at-least-once"])  # a live subscriber's shared consumer; a group's own
+def test_sse_subscriber_of_an_unreachable_broker_is_answered_500(gantry, qos):
+    gw = gantry([unreachable_api("nowhere", qos)])
     with client(gw) as c, sse_stream(c, "/k") as response:
         response.read()
         assert response.status_code == 500
         assert response.text == "Endpoint connection failed"
     assert "kafka gantry-consumer" in gw.log()  # librdkafka's report, which the subscriber was told
-
-
-def test_at_least_once_sse_subscriber_of_an_unreachable_broker_is_answered_500(gantry):
-    gw = gantry([unreachable_api("nowhere", "at-least-once")])
-    with client(gw) as c, sse_stream(c, "/k") as response:
-        response.read()
-        assert response.status_code == 500
-        assert response.text == "Endpoint connection failed"
 
 
 def test_http_get_page_of_an_unreachable_broker_is_answered_500(gantry):
