@@ -1,6 +1,7 @@
 // The Kafka client layer against the real test broker program over TCP: shared producer (acknowledged and
 // fire-and-forget sends, outage), consumers (content, key, headers; resume from a message id with no gap and no
 // repeat; a group's committed position), and the shared consumer fanning out to many live subscribers.
+#include "endpoints/kafka/blocking.hpp"
 #include "endpoints/kafka/consumer.hpp"
 #include "endpoints/kafka/producer.hpp"
 #include "endpoints/kafka/shared_consumer.hpp"
@@ -9,7 +10,6 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_future.hpp>
 #include <gtest/gtest.h>
 
@@ -23,14 +23,14 @@ namespace {
 namespace asio = boost::asio;
 using testing::TestBroker;
 
-// One I/O thread, as a gateway worker, and a one-thread pool for librdkafka's blocking calls.
+// One I/O thread, as a gateway worker (librdkafka's blocking calls run on the kafka blocking pool).
 class KafkaClient : public ::testing::Test {
  protected:
   KafkaClient() : work_(io_.get_executor()), thread_([this] { io_.run(); }) {}
   ~KafkaClient() override {
     work_.reset();
     thread_.join();
-    blocking_.join();
+    finish_blocking_work(std::chrono::seconds(10));  // closes queued by the test, before the next one
   }
 
   std::shared_ptr<EndpointConfig> config(const std::string& bootstrap, std::vector<std::string> topics) {
@@ -91,7 +91,6 @@ class KafkaClient : public ::testing::Test {
   asio::io_context io_;
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   std::thread thread_;
-  asio::thread_pool blocking_{1};
 };
 
 TEST_F(KafkaClient, ProducedRecordsArriveWithKeyHeadersAndMetadata) {
@@ -225,7 +224,7 @@ TEST_F(KafkaClient, AHundredLiveSubscribersShareOneConsumer) {
   TestBroker broker({"ticks"});
   auto cfg = config(broker.bootstrap(), {"ticks"});
   cfg->consumer.auto_offset_reset = AutoOffsetReset::latest;
-  SharedConsumers shared(blocking_.get_executor());
+  SharedConsumers shared;
   const auto before = Consumer::instances();
   std::vector<std::shared_ptr<Subscription>> subs;
   std::string error;
@@ -263,7 +262,7 @@ TEST_F(KafkaClient, ASlowSubscriberIsDroppedNotBuffered) {
   TestBroker broker({"ticks"});
   auto cfg = config(broker.bootstrap(), {"ticks"});
   cfg->consumer.auto_offset_reset = AutoOffsetReset::latest;
-  SharedConsumers shared(blocking_.get_executor());
+  SharedConsumers shared;
   std::string error;
   auto fast = shared.subscribe("api-1", cfg, {"ticks"}, io_.get_executor(), io_.get_executor(), 64, &error);
   auto slow = shared.subscribe("api-1", cfg, {"ticks"}, io_.get_executor(), io_.get_executor(), 4, &error);

@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <type_traits>
 
 namespace gantry::kafka {
@@ -32,12 +33,21 @@ void post_blocking(F f) {
 // durable subscribers (webhook) would get nothing meanwhile. True when everything finished.
 bool finish_blocking_work(std::chrono::milliseconds limit);
 
-// co_await std::move(op) where `auto op = on_blocking(f);` (GCC 12: no temporaries inside a co_await).
+// co_await std::move(op) where `auto op = on_blocking(f);` (GCC 12: no temporaries inside a co_await). Counted
+// with the fire-and-forget work: at shutdown a call still running (a consumer waiting for an unreachable broker)
+// must finish while the io_context its caller resumes on still exists.
 template <class F>
 boost::asio::awaitable<std::invoke_result_t<F&>> on_blocking(F f) {
   using R = std::invoke_result_t<F&>;
+  struct Counted {
+    Counted() { blocking_work_pending().fetch_add(1); }
+    ~Counted() { blocking_work_pending().fetch_sub(1); }
+  };
   return boost::asio::co_spawn(
-      blocking_pool().get_executor(), [f = std::move(f)]() mutable -> boost::asio::awaitable<R> { co_return f(); },
+      blocking_pool().get_executor(),
+      [f = std::move(f), counted = std::make_shared<Counted>()]() mutable -> boost::asio::awaitable<R> {
+        co_return f();
+      },
       boost::asio::use_awaitable);
 }
 

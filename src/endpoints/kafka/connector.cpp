@@ -81,7 +81,7 @@ struct FanIn {
 }  // namespace
 
 KafkaConnector::KafkaConnector(std::string endpoint_name, std::shared_ptr<const EndpointConfig> config)
-    : name_(std::move(endpoint_name)), config_(std::move(config)), shared_(blocking_pool().get_executor()) {
+    : name_(std::move(endpoint_name)), config_(std::move(config)) {
   deployed_settings_ = client_properties(*config_, Role::producer);
 }
 

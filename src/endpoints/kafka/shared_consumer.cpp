@@ -1,5 +1,7 @@
 #include "endpoints/kafka/shared_consumer.hpp"
 
+#include "endpoints/kafka/blocking.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -73,16 +75,15 @@ bool Subscription::try_next(Next& out) {
   return true;
 }
 
-SharedConsumer::SharedConsumer(std::shared_ptr<const EndpointConfig> config, asio::any_io_executor executor,
-                               asio::any_io_executor blocking)
-    : config_(std::move(config)), executor_(std::move(executor)), blocking_(std::move(blocking)) {}
+SharedConsumer::SharedConsumer(std::shared_ptr<const EndpointConfig> config, asio::any_io_executor executor)
+    : config_(std::move(config)), executor_(std::move(executor)) {}
 
 SharedConsumer::~SharedConsumer() = default;
 
 std::shared_ptr<SharedConsumer> SharedConsumer::create(std::shared_ptr<const EndpointConfig> config,
                                                        std::vector<std::string> topics, asio::any_io_executor executor,
-                                                       asio::any_io_executor blocking, std::string* error) {
-  std::shared_ptr<SharedConsumer> self(new SharedConsumer(config, executor, std::move(blocking)));
+                                                       std::string* error) {
+  std::shared_ptr<SharedConsumer> self(new SharedConsumer(config, executor));
   ConsumerOptions options;
   options.topics = std::move(topics);
   self->consumer_ = Consumer::create(*config, std::move(options), executor, error);
@@ -126,19 +127,14 @@ void SharedConsumer::leave(Subscription* s) {
 }
 
 asio::awaitable<void> SharedConsumer::pump(std::shared_ptr<SharedConsumer> self) {
-  // Metadata and watermarks are blocking calls: made on the blocking executor (co_await post(blocking) would come
-  // straight back to this coroutine's executor before running anything there).
+  // Metadata and watermarks are blocking calls: made on the blocking pool.
   Consumer* consumer = consumer_.get();
   std::weak_ptr<SharedConsumer> weak = self;
   consumer->watch(ConnectionWatch{[weak](const std::string& why) {
                                     if (auto s = weak.lock()) s->unreachable(why);
                                   },
                                   {}});
-  auto start = asio::co_spawn(
-      blocking_, [consumer]() -> asio::awaitable<boost::system::error_code> {
-        co_return consumer->start(std::chrono::seconds(10));
-      },
-      asio::use_awaitable);
+  auto start = on_blocking([consumer] { return consumer->start(std::chrono::seconds(10)); });
   auto ec = co_await std::move(start);
   {
     std::lock_guard lock(mutex_);
@@ -165,7 +161,7 @@ asio::awaitable<void> SharedConsumer::pump(std::shared_ptr<SharedConsumer> self)
   end_all(ec ? ec : boost::system::error_code(KafkaErrc::shutting_down));
   // librdkafka's teardown joins its threads: not on an I/O thread.
   if (consumer_) consumer_->release_executor();
-  asio::post(blocking_, [c = std::move(consumer_)]() mutable { c.reset(); });
+  post_blocking([c = std::move(consumer_)]() mutable { c.reset(); });
 }
 
 void SharedConsumer::fan_out(const std::vector<std::shared_ptr<Record>>& records) {
@@ -219,7 +215,7 @@ std::shared_ptr<Subscription> SharedConsumers::subscribe(const std::string& api_
   // A redeployed API gets a consumer with its new configuration; subscribers of the old one keep theirs.
   if (auto running = slot.lock(); running && running->config_ == config)
     if (auto s = running->subscribe(subscriber_executor, capacity)) return s;
-  auto fresh = SharedConsumer::create(config, topics, std::move(pump_executor), blocking_, error);
+  auto fresh = SharedConsumer::create(config, topics, std::move(pump_executor), error);
   if (!fresh) return nullptr;
   slot = fresh;
   if (started) *started = true;

@@ -70,11 +70,11 @@ class SharedConsumer : public std::enable_shared_from_this<SharedConsumer> {
   };
 
   // The pump runs on `executor` (a strand or one worker's context); blocking librdkafka calls (metadata at start)
-  // run on `blocking`. Null with `error` set when librdkafka refuses the configuration.
+  // run on the kafka blocking pool (blocking.hpp). Null with `error` set when librdkafka refuses the configuration.
   static std::shared_ptr<SharedConsumer> create(std::shared_ptr<const EndpointConfig> config,
                                                 std::vector<std::string> topics,
                                                 boost::asio::any_io_executor executor,
-                                                boost::asio::any_io_executor blocking, std::string* error);
+                                                std::string* error);
   ~SharedConsumer();
 
   // Joins at the live head: the subscription's first record is the first one read after this call. Null once the
@@ -88,8 +88,7 @@ class SharedConsumer : public std::enable_shared_from_this<SharedConsumer> {
  private:
   friend class Subscription;
   friend class SharedConsumers;
-  SharedConsumer(std::shared_ptr<const EndpointConfig> config, boost::asio::any_io_executor executor,
-                 boost::asio::any_io_executor blocking);
+  SharedConsumer(std::shared_ptr<const EndpointConfig> config, boost::asio::any_io_executor executor);
   boost::asio::awaitable<void> pump(std::shared_ptr<SharedConsumer> self);
   void fan_out(const std::vector<std::shared_ptr<Record>>& records);
   void end_all(boost::system::error_code ec);
@@ -98,7 +97,7 @@ class SharedConsumer : public std::enable_shared_from_this<SharedConsumer> {
 
   std::shared_ptr<const EndpointConfig> config_;
   std::unique_ptr<Consumer> consumer_;
-  boost::asio::any_io_executor executor_, blocking_;
+  boost::asio::any_io_executor executor_;
   mutable std::mutex mutex_;  // guards what follows: taken by the pump once per batch and by (un)subscribers
   std::vector<Subscription*> subscribers_;
   Position dispatched_;  // the position after the last record fanned out
@@ -111,7 +110,6 @@ class SharedConsumer : public std::enable_shared_from_this<SharedConsumer> {
 // The gateway's shared consumers, one per (API id, topics): get() returns the running one or starts it.
 class SharedConsumers {
  public:
-  SharedConsumers(boost::asio::any_io_executor blocking) : blocking_(std::move(blocking)) {}
   // Joins the consumer of (api_id, topics), starting it on `pump_executor` when none runs. Null with `error` set
   // when librdkafka refuses the configuration.
   std::shared_ptr<Subscription> subscribe(const std::string& api_id, std::shared_ptr<const EndpointConfig> config,
@@ -122,7 +120,6 @@ class SharedConsumers {
   std::size_t running() const;
 
  private:
-  boost::asio::any_io_executor blocking_;
   mutable std::mutex mutex_;
   std::map<std::string, std::weak_ptr<SharedConsumer>> consumers_;
 };
