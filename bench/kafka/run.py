@@ -19,8 +19,8 @@ speed bounds both; the ratios say what Gantry costs on top of a bare client doin
   * produce, unbounded (context): one producer handing N records to librdkafka as fast as it takes them, timed
     until the last acknowledgement. Nothing waits for anything; no HTTP client can ask for that.
   * consume: N records pre-loaded in a topic. Through Gantry: one SSE client (bare_kafka sse: a socket, counting
-    `data:` lines) on an sse entrypoint at qos at-least-once (a consumer group of its own, offsets committed only
-    after the events were written to the socket), reading from the start. Bare: a librdkafka consumer in a group of
+    `data:` lines) on an sse entrypoint at qos at-least-once (each run a client of its own, so a consumer group of
+    its own; offsets committed only after the events were written to the socket), reading from the start. Bare: a librdkafka consumer in a group of
     its own reading from the start, storing each record's offset after reading it (auto commit). Both timed from
     the first record to the N-th."""
 import json
@@ -219,8 +219,8 @@ def write_section(rows, figures, load_before, load_after):
         "* **HTTP POST → mock endpoint** (context): the same wrk run against an http-post entrypoint at qos auto on "
         "Gantry's mock endpoint (no broker): the rate Gantry's HTTP side (and wrk, on the same cores) allows.",
         f"* **consume**: {N:,} records pre-loaded in a topic of {PARTITIONS} partitions. Through Gantry, one SSE "
-        "client (a socket counting `data:` lines) on an sse entrypoint at qos at-least-once — a consumer group of "
-        "its own, offsets committed only after the events were written to the socket — reading from the start "
+        "client (a socket counting `data:` lines) on an sse entrypoint at qos at-least-once — each run a client of "
+        "its own (`X-Gravitee-Client-Identifier`), so a consumer group of its own, offsets committed only after the events were written to the socket — reading from the start "
         "(`autoOffsetReset` earliest). Bare: a librdkafka consumer in a group of its own reading from the start "
         "and storing each record's offset after reading it (auto commit). Both timed from the first record to the "
         f"last; a round's figure is the median of {CONSUME_RUNS} runs of each, one after the other (a run lasts a "
