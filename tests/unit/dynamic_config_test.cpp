@@ -64,14 +64,18 @@ Toy toy(std::string_view configuration, std::string_view shared) {
 
 const Seen& seen(const DynamicConfig::Evaluation& e) { return static_cast<const Seen&>(*e.config); }
 
-TEST(DynamicConfig, WithoutExpressionsOnlyAnAttributeUnderThePrefixAsksForEvaluation) {
+TEST(DynamicConfig, WithoutExpressionsThereIsNothingToEvaluateButItsAttributePrefix) {
   auto t = toy(R"({"servers": "k:1"})", R"({"mode": "a"})");
   EXPECT_TRUE(t.diag.problems().empty());
   EXPECT_FALSE(t.dynamic->has_expressions());
   EXPECT_EQ(t.dynamic->attribute_prefix(), "gravitee.attributes.endpoint.toy.");
-  EXPECT_FALSE(t.dynamic->needed({}));
-  EXPECT_FALSE(t.dynamic->needed({{"gravitee.attribute.kafka.topics", "x"}, {"gravitee.attributes.endpoint.other.a", "1"}}));
-  EXPECT_TRUE(t.dynamic->needed({{"gravitee.attributes.endpoint.toy.mode", "b"}}));
+}
+
+TEST(DynamicConfig, AnAttributeListIsSplitOnCommasAndTrimmed) {
+  EXPECT_EQ(split_attribute_list(" a, b,,c ,"), (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_TRUE(split_attribute_list(" , ").empty());
+  EXPECT_TRUE(holds_expression("x-{#request.id}"));
+  EXPECT_FALSE(holds_expression("{x}"));
 }
 
 TEST(DynamicConfig, ExpressionsAnywhereAreEvaluatedAgainstTheRequest) {
@@ -79,7 +83,6 @@ TEST(DynamicConfig, ExpressionsAnywhereAreEvaluatedAgainstTheRequest) {
                R"({"mode": "{#request.headers['mode'][0]}", "list": ["x", "{#request.headers['t'][0]}"],
                    "n": 3, "deep": {"v": "pre-{#request.headers['t'][0]}-post"}})");
   EXPECT_TRUE(t.dynamic->has_expressions());
-  EXPECT_TRUE(t.dynamic->needed({}));
   Headers request({{"host", el::List{"kafka"}}, {"mode", el::List{"b"}}, {"t", el::List{"topic"}}});
   auto e = t.dynamic->evaluate(request, {});
   ASSERT_TRUE(e.ok()) << e.describe();

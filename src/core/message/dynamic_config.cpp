@@ -14,24 +14,15 @@ namespace json = boost::json;
 
 namespace {
 
-bool holds_expression(std::string_view s) { return s.find("{#") != std::string_view::npos; }
-
 std::string trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return std::string(s);
 }
 
-// "a, b,c" -> ["a","b","c"] (empty entries dropped), as Gravitee reads a list from an attribute's text.
 json::array split_list(std::string_view text) {
   json::array out;
-  while (!text.empty()) {
-    const auto comma = text.find(',');
-    auto item = trim(text.substr(0, comma));
-    if (!item.empty()) out.emplace_back(json::string(item));
-    if (comma == std::string_view::npos) break;
-    text.remove_prefix(comma + 1);
-  }
+  for (auto& item : split_attribute_list(text)) out.emplace_back(json::string(item));
   return out;
 }
 
@@ -116,6 +107,20 @@ json::value* follow(json::value& root, const std::vector<DynamicConfig::Step>& s
 
 }  // namespace
 
+bool holds_expression(std::string_view text) { return text.find("{#") != std::string_view::npos; }
+
+std::vector<std::string> split_attribute_list(std::string_view text) {
+  std::vector<std::string> out;
+  while (!text.empty()) {
+    const auto comma = text.find(',');
+    auto item = trim(text.substr(0, comma));
+    if (!item.empty()) out.push_back(std::move(item));
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
 std::shared_ptr<const DynamicConfig> DynamicConfig::build(const json::value& configuration,
                                                           std::string configuration_path, const json::value& shared,
                                                           std::string shared_path, Options options,
@@ -137,8 +142,12 @@ void DynamicConfig::collect(int document, const json::value& v, std::vector<Step
   if (v.is_string()) {
     const auto& text = v.get_string();
     if (!holds_expression(text)) return;
-    if (auto compiled = el::compile_template(text, path, diag))
-      sites_.push_back(Site{document, steps, std::move(compiled), path});
+    if (auto compiled = el::compile_template(text, path, diag)) {
+      std::string dotted;
+      for (const auto& step : steps)
+        if (!step.is_index()) dotted += (dotted.empty() ? "" : ".") + step.key;
+      sites_.push_back(Site{document, steps, std::move(compiled), path, std::move(dotted)});
+    }
   } else if (v.is_object()) {
     for (const auto& [key, child] : v.get_object()) {
       steps.push_back(Step{std::string(key), 0});
@@ -153,12 +162,6 @@ void DynamicConfig::collect(int document, const json::value& v, std::vector<Step
       steps.pop_back();
     }
   }
-}
-
-bool DynamicConfig::needed(const MessageFields& attributes) const {
-  if (has_expressions()) return true;
-  return std::any_of(attributes.begin(), attributes.end(),
-                     [this](const auto& a) { return a.first.starts_with(prefix_); });
 }
 
 DynamicConfig::Kind DynamicConfig::kind_of(std::string_view dotted) const {
@@ -201,9 +204,7 @@ DynamicConfig::Evaluation DynamicConfig::evaluate(const el::Context& el, const M
   // Expressions, last first: a null result removes an array element without moving the earlier sites.
   for (auto it = sites_.rbegin(); it != sites_.rend(); ++it) {
     const Site& site = *it;
-    std::string dotted;
-    for (const auto& step : site.steps)
-      if (!step.is_index()) dotted += (dotted.empty() ? "" : ".") + step.key;
+    const std::string& dotted = site.dotted;
     const bool replaced = std::any_of(overridden.begin(), overridden.end(), [&](const auto& o) {
       return o.first == site.document &&
              (dotted == o.second || dotted.starts_with(o.second + ".") || o.second.starts_with(dotted + "."));

@@ -20,6 +20,14 @@
 
 namespace gantry {
 
+// Whether a configuration string holds an expression (`{#`): at deploy time such a field stands for a value known
+// per request, and is checked once evaluated.
+bool holds_expression(std::string_view text);
+
+// "a, b,c" -> {"a", "b", "c"} (blanks trimmed, empty entries dropped): how Gravitee reads a list from an
+// attribute's text (gravitee.attribute.kafka.topics, an override of a list field).
+std::vector<std::string> split_attribute_list(std::string_view text);
+
 class DynamicConfig {
  public:
   // The connector's deploy-time parser, run again on the evaluated documents: every problem collected in `diag`
@@ -47,10 +55,9 @@ class DynamicConfig {
 
   // "gravitee.attributes.endpoint.kafka." (with the final dot).
   const std::string& attribute_prefix() const { return prefix_; }
-  // Whether the configuration holds EL at all (then every request evaluates it).
+  // Whether the configuration holds EL at all (then every request evaluates it; otherwise only a request with an
+  // attribute under the prefix does).
   bool has_expressions() const { return !sites_.empty(); }
-  // Whether a request with these attributes must evaluate (EL, or an attribute under the prefix).
-  bool needed(const MessageFields& attributes) const;
 
   struct Evaluation {
     PluginConfigPtr config;          // what the connector's parser made of the evaluated documents; null on problems
@@ -76,7 +83,8 @@ class DynamicConfig {
     int document;  // 0: configuration, 1: shared
     std::vector<Step> steps;
     el::TemplatePtr text;
-    std::string path;  // JSON path, for problems
+    std::string path;    // JSON path, for problems
+    std::string dotted;  // its object keys joined by dots ("consumer.topics"), as overrides name fields
   };
   struct Document {
     boost::json::value value;

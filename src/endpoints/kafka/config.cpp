@@ -3,8 +3,8 @@
 #include "endpoints/kafka/config.hpp"
 
 #include "core/json/diagnostics.hpp"
-#include "core/message/dynamic_config.hpp"
 #include "core/json/object_reader.hpp"
+#include "core/message/dynamic_config.hpp"
 #include "endpoints/kafka/client_properties.hpp"
 #include "endpoints/kafka/security_config.hpp"
 
@@ -18,17 +18,17 @@ namespace gantry::kafka {
 
 namespace {
 
-// At deploy time a string holding `{#` stands for a value known per request (dynamic configuration): its field is
-// checked once evaluated. The evaluated configuration is parsed again with `el_allowed` false.
-bool is_expression(std::string_view s) { return s.find("{#") != std::string_view::npos; }
-
+// `el_allowed` (deploy time): a string holding an expression (holds_expression) stands for a value known per
+// request (dynamic configuration); its field is checked once evaluated, when the configuration is parsed again with
+// `el_allowed` false.
+//
 // Reads one of `known` (exact spelling); reports unknown values with a suggestion.
 template <class Enum>
 std::optional<Enum> read_choice(ObjectReader& r, std::string_view key, std::string_view kind,
                                 const std::vector<std::pair<std::string, Enum>>& known, bool el_allowed) {
   auto text = r.string(key);
   if (!text) return std::nullopt;
-  if (el_allowed && is_expression(*text)) return std::nullopt;
+  if (el_allowed && holds_expression(*text)) return std::nullopt;
   for (const auto& [name, value] : known)
     if (*text == name) return value;
   std::vector<std::string> names;
@@ -53,7 +53,7 @@ void check_topic_names(ObjectReader& r, std::string_view key, const std::vector<
     bool legal = !t.empty() && t.size() <= 249 && t != "." && t != ".." &&
                  t.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") ==
                      std::string::npos;
-    if (!legal && !(el_allowed && is_expression(t)))
+    if (!legal && !(el_allowed && holds_expression(t)))
       r.diag().error(path_index(r.path_of(key), i),
                      "'" + t + "' is not a legal Kafka topic name (1 to 249 of a-z A-Z 0-9 . _ -)");
   }
@@ -70,7 +70,7 @@ void parse_consumer(const boost::json::value& v, const std::string& path, Consum
   }
   if (auto pattern = r.string("topicPattern")) {
     RE2 re(*pattern, RE2::Quiet);
-    if (!re.ok() && !(el_allowed && is_expression(*pattern)))
+    if (!re.ok() && !(el_allowed && holds_expression(*pattern)))
       diag.error(r.path_of("topicPattern"), "not a valid regular expression: " + re.error());
     out.topic_pattern = std::move(*pattern);
   }
@@ -181,7 +181,7 @@ void read_bootstrap_servers(ObjectReader& r, EndpointConfig& out, bool el_allowe
   const auto path = r.path_of("bootstrapServers");
   if (out.bootstrap_servers.find_first_not_of(" ,") == std::string::npos) {
     r.diag().error(path, "must name at least one host:port");
-  } else if (el_allowed && is_expression(out.bootstrap_servers)) {
+  } else if (el_allowed && holds_expression(out.bootstrap_servers)) {
     return;  // checked per request, once evaluated
   } else if (out.bootstrap_servers.find("://") != std::string::npos &&
              out.bootstrap_servers.find("PLAINTEXT://") == std::string::npos &&

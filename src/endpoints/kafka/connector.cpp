@@ -43,22 +43,6 @@ const std::string* attribute(const Message& m, std::string_view name) {
   return nullptr;
 }
 
-// "a, b,c" -> {a, b, c}
-std::vector<std::string> split_topics(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    std::size_t end = text.find(',', start);
-    if (end == std::string::npos) end = text.size();
-    std::string t = text.substr(start, end - start);
-    t.erase(0, t.find_first_not_of(" \t"));
-    t.erase(t.find_last_not_of(" \t") + 1);
-    if (!t.empty()) out.push_back(std::move(t));
-    start = end + 1;
-  }
-  return out;
-}
-
 // Completes one publish once every topic it went to has answered; the first error wins. The delivery handlers run
 // on the publisher's executor, but nothing here assumes it is single-threaded.
 struct FanIn {
@@ -159,7 +143,8 @@ void KafkaConnector::send(const EndpointConfig& config, const std::shared_ptr<Pr
                           gantry::MessagePtr message, Qos qos, PublishCompletion done) {
   const std::string* topics_override = attribute(*message, producer_topics_attribute);
   if (!topics_override) topics_override = attribute(*message, topics_attribute);
-  std::vector<std::string> topics = topics_override ? split_topics(*topics_override) : config.producer.topics;
+  std::vector<std::string> topics =
+      topics_override ? split_attribute_list(*topics_override) : config.producer.topics;
   if (topics.empty()) topics = config.producer.topics;
   OutgoingRecord record;
   if (const auto* key = attribute(*message, record_key_attribute)) record.key = *key;
@@ -209,7 +194,7 @@ std::unique_ptr<gantry::Subscription> KafkaConnector::subscribe(const SubscribeR
   SubscriberChoice choice;
   for (const auto& [name, value] : request.attributes) {
     if (name == group_id_attribute) choice.group_id = value;
-    if (name == topics_attribute) choice.topics = split_topics(value);
+    if (name == topics_attribute) choice.topics = split_attribute_list(value);
   }
   // Live clients that need no position of their own share one consumer per (API, topics).
   const bool live = !request.config && request.subscriber_id.empty() && !resume && request.limit == 0 &&

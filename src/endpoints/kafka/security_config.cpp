@@ -3,6 +3,7 @@
 
 #include "core/json/diagnostics.hpp"
 #include "core/json/object_reader.hpp"
+#include "core/message/dynamic_config.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -21,13 +22,11 @@ std::string normalise_mechanism(std::string m) {
   return m;
 }
 
-bool is_expression(std::string_view s) { return s.find("{#") != std::string_view::npos; }
-
 // `el_allowed` (deploy time): a value holding `{#` is checked once evaluated, per request.
 void read_protocol(ObjectReader& r, SecurityConfig& out, bool el_allowed) {
   auto text = r.string("protocol");
   if (!text) return;
-  if (el_allowed && is_expression(*text)) {
+  if (el_allowed && holds_expression(*text)) {
     out.protocol_expression = true;
     return;
   }
@@ -52,7 +51,7 @@ void parse_sasl(const boost::json::value& v, const std::string& path, SaslConfig
   if (!r.valid()) return;
   if (auto mechanism = r.string("saslMechanism")) {
     auto normal = normalise_mechanism(*mechanism);
-    if (el_allowed && is_expression(*mechanism))
+    if (el_allowed && holds_expression(*mechanism))
       out.mechanism = *mechanism;  // as written: not empty, so that the checks below hold off until evaluated
     else if (normal == "AWS-MSK-IAM")
       diag.error(r.path_of("saslMechanism"),
@@ -83,7 +82,7 @@ void parse_sasl(const boost::json::value& v, const std::string& path, SaslConfig
 
 Store::Type read_store_type(ObjectReader& r, std::string_view kind, bool el_allowed) {
   auto type = r.string("type");
-  if (!type || type->empty() || *type == "NONE" || (el_allowed && is_expression(*type))) return Store::Type::none;
+  if (!type || type->empty() || *type == "NONE" || (el_allowed && holds_expression(*type))) return Store::Type::none;
   if (*type == "PEM") return Store::Type::pem;
   if (*type == "PKCS12") return Store::Type::pkcs12;
   if (*type == "JKS")

@@ -2,6 +2,7 @@
 #include "endpoints/mqtt5/config.hpp"
 
 #include "core/json/object_reader.hpp"
+#include "core/message/dynamic_config.hpp"
 
 #include <charconv>
 
@@ -112,7 +113,7 @@ void parse_security(const boost::json::value& v, const std::string& path, Endpoi
 // At deploy time (`el_allowed`) a topic holding `{#` is an expression (dynamic configuration), checked per request
 // once evaluated.
 bool unchecked(std::string_view topic, bool el_allowed) {
-  return el_allowed && topic.find("{#") != std::string_view::npos;
+  return el_allowed && holds_expression(topic);
 }
 
 void parse_consumer(const boost::json::value& v, const std::string& path, ConsumerOptions& out, Diagnostics& diag,

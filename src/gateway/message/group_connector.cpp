@@ -8,9 +8,9 @@ namespace gantry {
 
 GroupConnector::GroupConnector(std::vector<Member> members, LoadBalancerType type, const Failover& failover)
     : state_(std::make_shared<GroupState>()) {
-  std::stable_partition(members.begin(), members.end(), [](const Member& m) { return !m.secondary; });
-  state_->primaries = static_cast<std::size_t>(
-      std::count_if(members.begin(), members.end(), [](const Member& m) { return !m.secondary; }));
+  const auto secondaries =
+      std::stable_partition(members.begin(), members.end(), [](const Member& m) { return !m.secondary; });
+  state_->primaries = static_cast<std::size_t>(secondaries - members.begin());
   std::vector<int> primary_weights, secondary_weights;
   for (const auto& m : members) (m.secondary ? secondary_weights : primary_weights).push_back(std::max(1, m.weight));
   state_->members = std::move(members);
