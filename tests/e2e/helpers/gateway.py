@@ -1,4 +1,5 @@
 """One `gantry serve` process per test: its config, its API folder, its logs, its signals."""
+import itertools
 import json
 import os
 import signal
@@ -9,10 +10,34 @@ import time
 import httpx
 
 
+# Ports handed to a gateway's config are bound only later, by gantry. Taken from the kernel's ephemeral range
+# (bind to 0, then release) they race: the kernel may hand the same port out again, to this process, to another
+# pytest-xdist worker, or as the source port of any outgoing connection. So each worker hands out ports in
+# turn from a block of its own below the ephemeral range, which nothing else on the machine picks.
+_PORT_BLOCK_BASE = 20000
+_PORT_BLOCK_SIZE = 1500
+_PORT_BLOCKS = 8  # 20000 + 8 * 1500 = 32000, below Linux's default ephemeral range (32768-60999)
+_next_in_block = itertools.count()
+
+
+def _worker_block_start():
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")  # "gw<N>" under xdist, absent when serial
+    index = int(worker[2:]) if worker[2:].isdigit() else 0
+    return _PORT_BLOCK_BASE + (index % _PORT_BLOCKS) * _PORT_BLOCK_SIZE
+
+
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A loopback port nothing listens on now and that no other test worker will be given."""
+    start = _worker_block_start()
+    for _ in range(_PORT_BLOCK_SIZE):
+        port = start + next(_next_in_block) % _PORT_BLOCK_SIZE
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue  # still held by an earlier test's process (or TIME_WAIT): try the next one
+            return port
+    raise AssertionError(f"no free port left in {start}-{start + _PORT_BLOCK_SIZE - 1}")
 
 
 def _set(tree, dotted, value):
