@@ -13,6 +13,7 @@ packages=(
   # libraries
   libssl-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev libre2-dev
   libsqlite3-dev libpq-dev libhiredis-dev librdkafka-dev libpaho-mqtt-dev libmosquitto-dev libpugixml-dev libnghttp2-dev zlib1g-dev
+  libjemalloc-dev  # the gateway binary's allocator (CMakeLists.txt)
   # unit tests and micro-benchmarks; openssl makes the throw-away certificates of the TLS tests
   libgtest-dev libgmock-dev libbenchmark-dev openssl
   # end-to-end tests run on Debian's python with real clients
