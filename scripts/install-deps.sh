@@ -24,7 +24,7 @@ packages=(
   # real services used by tests (scripts/services.sh), and their command-line clients for poking at them
   mosquitto mosquitto-clients redis-server redis-tools postgresql postgresql-client
   # benchmarks, their peers, and the profilers to look before tuning
-  nginx wrk hyperfine curl procps util-linux linux-perf valgrind
+  nginx libnginx-mod-nchan wrk hyperfine curl procps util-linux linux-perf valgrind
   pushpin
 )
 
