@@ -1,9 +1,8 @@
 #include "net/http_head.hpp"
 
-#include <boost/asio/as_tuple.hpp>
+#include "net/eager_write.hpp"
+
 #include <boost/asio/buffer.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 
 #include <array>
 #include <charconv>
@@ -60,9 +59,10 @@ asio::awaitable<std::pair<boost::system::error_code, std::size_t>> write_respons
   std::string text;
   text.reserve(512);
   serialize_head(head, text);
-  const std::array<asio::const_buffer, 2> pieces{asio::buffer(text), asio::buffer(body.data(), body.size())};
-  auto [ec, n] = co_await asio::async_write(stream, pieces, asio::as_tuple(asio::use_awaitable));
-  co_return std::pair{ec, n};
+  std::array<asio::const_buffer, 2> pieces{asio::buffer(text), asio::buffer(body.data(), body.size())};
+  const std::size_t size = text.size() + body.size();
+  const auto ec = co_await write_all(stream, pieces, std::nullopt);
+  co_return std::pair{ec, ec ? std::size_t{0} : size};
 }
 
 }  // namespace gantry::net

@@ -1,10 +1,9 @@
 #include "endpoints/http_proxy/body_writer.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/buffer.hpp>
-#include <boost/asio/use_awaitable.hpp>
+#include "net/eager_write.hpp"
 
-#include <algorithm>
+#include <boost/asio/buffer.hpp>
+
 #include <array>
 #include <charconv>
 #include <span>
@@ -31,24 +30,7 @@ asio::awaitable<error_code> BodyWriter::write(const char* data, std::size_t size
   if (chunked_ && last) pieces[count++] = asio::buffer(last_chunk);
   if (last) done_ = true;
   if (count == 0) co_return error_code{};
-  to_.tcp().expires_after(timeout_);
-  // write_some in a loop rather than asio::async_write: one gather write nearly always takes everything, and the
-  // composed operation's layer (its buffer copy, handler wrapping) is then pure cost on every proxied request.
-  std::span<asio::const_buffer> rest(pieces.data(), count);
-  error_code ec;
-  while (!rest.empty()) {
-    auto [wec, written] = co_await to_.async_write_some(rest, asio::as_tuple(asio::use_awaitable));
-    if (wec) {
-      ec = wec;
-      break;
-    }
-    while (written > 0) {  // drop what went out: whole pieces, then the front of a partly written one
-      const std::size_t taken = std::min(written, rest.front().size());
-      rest.front() += taken;
-      written -= taken;
-      if (rest.front().size() == 0) rest = rest.subspan(1);
-    }
-  }
+  const auto ec = co_await net::write_all(to_, std::span<asio::const_buffer>(pieces.data(), count), timeout_);
   head_written_ = true;
   co_return ec;
 }
