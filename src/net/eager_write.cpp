@@ -1,6 +1,7 @@
 #include "net/eager_write.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
@@ -43,8 +44,14 @@ asio::awaitable<error_code> write_all(FlexStream& stream, std::span<asio::const_
   if (pieces.empty()) co_return error_code{};
   if (!stream.is_tls()) {
     if (auto ec = send_now(stream, pieces)) co_return ec;
+    if (pieces.empty()) {
+      // Let the other ready work run before this coroutine goes on, as an asynchronous write's posted completion
+      // did: its next step is usually a read of the peer's answer, which, tried at once, would find nothing yet
+      // and cost a system call for an EAGAIN (perf: 2 more recvmsg per proxied request without this).
+      co_await asio::post(stream.get_executor(), asio::use_awaitable);
+      co_return error_code{};
+    }
   }
-  if (pieces.empty()) co_return error_code{};
   if (timeout) stream.tcp().expires_after(*timeout);
   // write_some in a loop rather than asio::async_write: the composed operation's layer (its buffer copy, handler
   // wrapping) is pure cost when, as here, one write nearly always takes everything.
