@@ -53,15 +53,21 @@ def section(runs, duration):
              "The last three are the same fan-out: one published stream, N subscribers. Latency is from the "
              "timestamp the source put in each event to its parsing by the tool (ms resolution). RSS is the "
              "server's resident memory (all its processes summed) once the connections are open, minus before.", "",
-             "| server | connections | events/s each | open at end | deliveries/s | expected/s | p50 | p99 | RSS before | RSS growth per connection |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "¹ utime + stime of all the server's processes over the measured seconds, as a share of one core (the "
+             "machine has " + str(os.cpu_count()) + "; the load tool and the feeder use the same cores).", "",
+             "| server | connections | events/s each | open at end | deliveries/s | expected/s | p50 | p99 | server CPU¹ | CPU-s per 1M deliveries | RSS before | RSS growth per connection |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in runs:
         before = r.get("before")
         connected = r.get("connected")
         per_conn = (connected - before) / r["n"] if before and connected and before > 0 else None
+        cpu = r.get("per_million_events_s", -1)
+        cpu_per_million = "–" if cpu < 0 else f"{cpu:.2f}"
         lines.append(f"| {r['server']} | {r['n']:,} | {r['rate']:g} | {fmt(r.get('open_at_end'))} | "
                      f"{fmt(r.get('deliveries_per_s'))} | {r['n'] * r['rate']:,.0f} | {fmt(r.get('p50'), ' ms')} | "
-                     f"{fmt(r.get('p99'), ' ms')} | {fmt(before / 1024 if before else None, ' MB')} | "
+                     f"{fmt(r.get('p99'), ' ms')} | {fmt(r.get('percent'), '%')} | "
+                     f"{cpu_per_million} | "
+                     f"{fmt(before / 1024 if before else None, ' MB')} | "
                      f"{'–' if per_conn is None else f'{per_conn:.1f} kB'} |")
     lines += ["",
               "Reading it: gantry-mock's events are made inside the gateway, so its latency is delivery alone; "

@@ -4,6 +4,8 @@
 // server's pid, its resident memory per connection. One io thread per --threads; --ramp connections/s opened.
 //
 //   sse_fanout --host 127.0.0.1 --port 8082 --path /bench/sse --connections 1000 --duration 20 [--pid 1234,1235]
+#include <unistd.h>
+
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -16,7 +18,9 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <mutex>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -149,6 +153,26 @@ long rss_kb(const std::vector<long>& pids) {
   return total;
 }
 
+// utime + stime of the server's processes, in clock ticks: its CPU over the measured window.
+long cpu_ticks(const std::vector<long>& pids) {
+  long total = 0;
+  for (long pid : pids) {
+    std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    const auto close = stat.rfind(") ");  // the command name may hold spaces; fields restart after it
+    if (close == std::string::npos) continue;
+    std::istringstream rest(stat.substr(close + 2));
+    std::string field;
+    long utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && rest >> field; ++i) {  // fields 14 and 15 (1-based) are utime and stime
+      if (i == 14) utime = std::stol(field);
+      if (i == 15) stime = std::stol(field);
+    }
+    total += utime + stime;
+  }
+  return total;
+}
+
 double percentile(const std::vector<std::uint64_t>& b, std::uint64_t total, double q) {
   if (!total) return -1;
   const auto rank = std::min(total - 1, static_cast<std::uint64_t>(q * static_cast<double>(total)));
@@ -211,12 +235,14 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   std::this_thread::sleep_for(std::chrono::seconds(o.warmup_s));
   const long rss_connected = o.pids.empty() ? -1 : rss_kb(o.pids);
+  const long cpu_before = cpu_ticks(o.pids);
   measuring = true;
   const auto started = std::chrono::steady_clock::now();
   std::this_thread::sleep_for(std::chrono::seconds(o.duration_s));
   measuring = false;
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   const long rss_end = o.pids.empty() ? -1 : rss_kb(o.pids);
+  const long cpu_used = cpu_ticks(o.pids) - cpu_before;
   const int open_at_end = connected.load();
   done = true;
   guards.clear();
@@ -238,5 +264,11 @@ int main(int argc, char** argv) {
   if (!o.pids.empty())
     std::printf("server_rss_kb before=%ld connected=%ld end=%ld per_connection_kb=%.1f\n", rss_before, rss_connected,
                 rss_end, o.connections ? static_cast<double>(rss_end - rss_before) / o.connections : 0.0);
+  if (!o.pids.empty())  // CPU-seconds per million deliveries, and the share of one core used
+    std::printf("server_cpu percent=%.0f per_million_events_s=%.2f\n",
+                100.0 * static_cast<double>(cpu_used) / static_cast<double>(sysconf(_SC_CLK_TCK)) / elapsed,
+                all.events ? static_cast<double>(cpu_used) / static_cast<double>(sysconf(_SC_CLK_TCK)) /
+                                 static_cast<double>(all.events) * 1e6
+                           : -1.0);
   return failed.load() ? 1 : 0;
 }
