@@ -66,8 +66,8 @@ class KafkaClient : public ::testing::Test {
         EXPECT_FALSE(b.error) << b.error.message();
         if (b.error) break;
         for (auto& r : b.records) {
-          c.mark_delivered(*r);
-          out.push_back(r);
+          c.mark_delivered(r);
+          out.push_back(std::make_shared<const Record>(std::move(r)));
         }
       }
       co_return out;

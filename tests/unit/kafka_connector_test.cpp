@@ -121,7 +121,7 @@ TEST_F(KafkaConnectorTest, PublishUsesTheRecordKeyHeaderAndForwardsTheOthers) {
   ASSERT_FALSE(consumer->start(std::chrono::seconds(10)));
   auto batch = asio::co_spawn(io_, consumer->next(1), asio::use_future).get();
   ASSERT_EQ(batch.records.size(), 1u);
-  const auto& r = *batch.records.front();
+  const auto& r = batch.records.front();
   EXPECT_EQ(r.value, "hello");
   EXPECT_EQ(r.key, "key-1");
   EXPECT_EQ(r.headers, (Headers{{"x-trace", "t1"}}));

@@ -27,6 +27,18 @@ TEST(SseFormat, MessageFrame) {
   EXPECT_EQ(out, "id: 3\nevent: message\ndata: hello\n\n");
 }
 
+TEST(SseFormat, FramesAppendAfterWhatIsThere) {
+  std::string out = "id: 2\nevent: message\ndata: before\n\n";
+  sse::append_message(out, *msg("3", "hello"), {});
+  sse::append_message(out, *msg("", ""), {});  // no id: no id line; empty content: an empty data line
+  sse::append_message(out, *msg("a\nb", "x"), {});  // an id with a line break takes the line-by-line path
+  EXPECT_EQ(out,
+            "id: 2\nevent: message\ndata: before\n\n"
+            "id: 3\nevent: message\ndata: hello\n\n"
+            "event: message\ndata: \n\n"
+            "id: a\nid: b\nevent: message\ndata: x\n\n");
+}
+
 TEST(SseFormat, MultiLineContentBecomesSeveralDataLines) {
   std::string out;
   sse::append_message(out, *msg("1", "a\nb\r\nc\rd"), {});

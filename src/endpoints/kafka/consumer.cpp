@@ -275,8 +275,10 @@ bool Consumer::drain_wakeups() {
   return true;
 }
 
-asio::awaitable<Batch> Consumer::next(std::size_t max) {
+asio::awaitable<Batch> Consumer::next(std::size_t max, std::vector<Record> storage) {
   Batch batch;
+  batch.records = std::move(storage);
+  batch.records.clear();
   for (;;) {
     // Clear the wake-up before looking: an enqueue after the look writes to the pipe again.
     drain_wakeups();
@@ -289,7 +291,8 @@ asio::awaitable<Batch> Consumer::next(std::size_t max) {
       if (!m && rd_kafka_queue_length(queue_.get()) > 0 && ++served < 256) continue;
       if (!m) break;
       if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-        batch.records.push_back(make_record(*m, remove_confluent_header_));
+        if (batch.records.empty()) batch.records.reserve(max);
+        read_record(*m, remove_confluent_header_, batch.records.emplace_back());
         continue;
       }
       // Broker outages are reported here but librdkafka reconnects by itself: only errors it will not recover

@@ -40,7 +40,7 @@ struct ConsumerOptions {
 
 struct Batch {
   boost::system::error_code error;  // set: the stream is over (fatal client error, closed)
-  std::vector<std::shared_ptr<Record>> records;  // the taker's: a shared consumer shares them out as const
+  std::vector<Record> records;  // the taker's: a shared consumer shares them out as RecordPtr
 };
 
 // How a consumer tells its owner whether its broker can be reached (the "Connecting" contract of
@@ -72,8 +72,10 @@ class Consumer {
   // Any thread: the owner no longer waits for start(); a start still waiting for a broker gives up early.
   void abandon() { abandoned_.store(true, std::memory_order_relaxed); }
 
-  // Up to `max` records; waits (on the executor given to create) while there are none.
-  boost::asio::awaitable<Batch> next(std::size_t max);
+  // Up to `max` records; waits (on the executor given to create) while there are none. The batch's records are
+  // kept in `storage` (emptied first): a taker that hands back the previous batch's vector spares a large
+  // allocation per batch.
+  boost::asio::awaitable<Batch> next(std::size_t max, std::vector<Record> storage = {});
 
   // After each record delivered: advances the position that message ids are made from, and with
   // commit_delivered stores the offset for the next (background) commit.

@@ -3,6 +3,7 @@
 // the engine says the subscriber's queue is full, and reads a partition again after a nack at at-least-once.
 #include "endpoints/kafka/blocking.hpp"
 #include "endpoints/kafka/consumer.hpp"
+#include "endpoints/kafka/message_id_text.hpp"
 #include "endpoints/kafka/subscriptions.hpp"
 #include "gateway/ids.hpp"
 
@@ -37,6 +38,11 @@ struct Track {
   bool rewinding = false;              // after a seek: records before `next_expected` arrives are stale
 
   void acknowledge(std::int64_t offset) {
+    if (!outstanding.empty() && outstanding.front().first == offset) {  // the usual case: acknowledged in order
+      outstanding.pop_front();
+      while (!outstanding.empty() && outstanding.front().second) outstanding.pop_front();
+      return;
+    }
     auto it = std::lower_bound(outstanding.begin(), outstanding.end(), offset,
                                [](const auto& e, std::int64_t o) { return e.first < o; });
     if (it == outstanding.end() || it->first != offset) return;
@@ -58,25 +64,27 @@ struct Unacked {
 
 struct OwnState {
   OwnState(asio::any_io_executor ex, MessageSink& k, const SubscribeRequest& request, bool grouped, bool encode)
-      : executor(ex), sink(k), qos(request.qos), limit(request.limit), grouped(grouped), encode_ids(encode),
-        wake(ex) {}
+      : executor(ex), sink(k), ids(encode), qos(request.qos), limit(request.limit), grouped(grouped), wake(ex) {}
 
   asio::any_io_executor executor;
   MessageSink& sink;
   std::unique_ptr<Consumer> consumer;
-  Position position;  // ids are made from it
+  MessageIdText ids;  // the position of what was delivered, formatted as the next message's id
   Qos qos;
   std::uint64_t limit, emitted = 0;
-  bool grouped, encode_ids;
+  bool grouped;
   bool alive = true, paused = false;
   bool connected = false;  // reached the broker: metadata read (assigning itself) or first group assignment
   bool partitions_paused = false;  // librdkafka stopped fetching (a pause that lasted)
   asio::steady_timer wake;  // waited on while paused; resume() cancels it
-  std::deque<std::shared_ptr<Record>> held;  // the rest of a batch read before a pause (this subscriber's only)
+  // The batch being delivered, from held[next_held] on (the rest of it waits out a pause); this subscriber's only.
+  std::vector<Record> held;
+  std::size_t next_held = 0;
   // Ack ids are consecutive: the entry of id i is unacked[i - first_unacked] (no tree node per message).
   std::deque<Unacked> unacked;
   std::uint64_t first_unacked = 0;
   Tracks tracks;
+  Tracks::iterator last_track = tracks.end();
   std::uint64_t next_ack = 0;
   std::weak_ptr<OwnState> self;  // for the posted flush_stores
   bool flush_posted = false;
@@ -87,8 +95,12 @@ struct OwnState {
     sink.on_connected();
   }
 
+  // Records come in runs of one partition: the previous record's track is looked at first (no key built per record).
   Tracks::iterator track_of(const Record& r) {
-    return tracks.try_emplace(TopicPartition{r.topic, r.partition}).first;
+    if (last_track != tracks.end() && last_track->first.second == r.partition && last_track->first.first == r.topic)
+      return last_track;
+    last_track = tracks.try_emplace(TopicPartition{r.topic, r.partition}).first;
+    return last_track;
   }
 
   bool accept(const Record& r, Track& t) {
@@ -102,22 +114,22 @@ struct OwnState {
     return true;
   }
 
-  void deliver(const std::shared_ptr<Record>& r, Tracks::iterator track) {
-    position.advance(r->topic, r->partition, r->offset);
+  void deliver(Record& record, Tracks::iterator track) {
+    ids.advance(record.topic, record.partition, record.offset);
     const std::uint64_t ack_id = next_ack++;
     if (grouped) {
       auto& t = track->second;
-      t.high = std::max(t.high, r->offset);
+      t.high = std::max(t.high, record.offset);
       if (qos == Qos::none) {  // nothing will be acknowledged: what was handed over counts as done
-        store(t, r->offset + 1);
+        store(t, record.offset + 1);
         if (unacked.empty()) first_unacked = next_ack;
-        else unacked.push_back({track, r->offset, false});
+        else unacked.push_back({track, record.offset, false});
       } else {
-        t.outstanding.emplace_back(r->offset, false);
-        unacked.push_back({track, r->offset, true});
+        t.outstanding.emplace_back(record.offset, false);
+        unacked.push_back({track, record.offset, true});
       }
     }
-    auto message = to_message(std::move(*r), format_message_id(position, encode_ids));
+    auto message = to_message(std::move(record), ids.id());  // the record is spent: its content moves
     sink.on_message(std::move(message), ack_id);
   }
 
@@ -192,8 +204,10 @@ struct OwnState {
     t.high = std::min(t.high, offset - 1);
     t.rewinding = true;
     t.next_expected = offset;
-    std::erase_if(held, [&](const auto& r) { return r->topic == tp.first && r->partition == tp.second; });
-    position.advance(tp.first, tp.second, offset - 1);
+    held.erase(std::remove_if(held.begin() + static_cast<std::ptrdiff_t>(next_held), held.end(),
+                              [&](const Record& r) { return r.topic == tp.first && r.partition == tp.second; }),
+               held.end());
+    ids.advance(tp.first, tp.second, offset - 1);
     if (consumer) consumer->seek(tp.first, tp.second, offset);
   }
 };
@@ -220,7 +234,7 @@ asio::awaitable<void> run(std::shared_ptr<OwnState> s) {
     co_return release(s);
   }
   if (consumer->assigns_all()) {
-    s->position = consumer->position();  // every partition, named from the first id on
+    s->ids.assign(consumer->position());  // every partition, named from the first id on
     s->reached();  // a consumer joining a group has reached it once the group assigns its partitions
   }
   bool finished = false;
@@ -238,20 +252,23 @@ asio::awaitable<void> run(std::shared_ptr<OwnState> s) {
       }
       continue;
     }
-    if (s->held.empty()) {
-      Batch batch = co_await consumer->next(256);
+    if (s->next_held == s->held.size()) {
+      auto reading = consumer->next(256, std::move(s->held));  // the spent batch's storage, reused
+      s->held.clear();
+      s->next_held = 0;
+      Batch batch = co_await std::move(reading);
       if (!s->alive) break;
       if (batch.error) {
         s->sink.on_end(batch.error.message());
         break;
       }
-      s->held.assign(std::make_move_iterator(batch.records.begin()), std::make_move_iterator(batch.records.end()));
+      s->held = std::move(batch.records);
+      s->next_held = 0;
     }
-    while (!s->held.empty() && s->alive && !s->paused) {
-      auto r = std::move(s->held.front());
-      s->held.pop_front();
-      const auto track = s->track_of(*r);
-      if (!s->accept(*r, track->second)) continue;
+    while (s->next_held < s->held.size() && s->alive && !s->paused) {
+      Record& r = s->held[s->next_held++];
+      const auto track = s->track_of(r);
+      if (!s->accept(r, track->second)) continue;
       s->deliver(r, track);
       if (s->limit && ++s->emitted >= s->limit) {
         finished = true;
@@ -334,7 +351,7 @@ std::unique_ptr<gantry::Subscription> make_own_subscription(std::shared_ptr<cons
   options.commit_delivered = grouped;
   auto state = std::make_shared<OwnState>(request.executor, sink, request, grouped,
                                           config->consumer.encode_message_id);
-  if (resume) state->position = *resume;
+  if (resume) state->ids.assign(*resume);
   state->self = state;
   std::string error;
   state->consumer = Consumer::create(*config, std::move(options), request.executor, &error);

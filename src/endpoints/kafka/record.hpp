@@ -26,9 +26,11 @@ struct Record {
 };
 using RecordPtr = std::shared_ptr<const Record>;
 
-// A record read from a consumer; with `remove_confluent_header`, a schema-registry prefix (0x00 + 4-byte schema id)
-// is stripped from the value. Not const yet: a single taker (a subscriber's own consumer) may move its content on.
-std::shared_ptr<Record> make_record(const rd_kafka_message_t& message, bool remove_confluent_header);
+// Fills `into` (a fresh Record) with a record read from a consumer; with `remove_confluent_header`, a schema-registry
+// prefix (0x00 + 4-byte schema id) is stripped from the value. Records are values in a batch, not shared yet: a single
+// taker (a subscriber's own consumer) moves their content on without a heap block per record; a shared consumer
+// shares them out as RecordPtr.
+void read_record(const rd_kafka_message_t& message, bool remove_confluent_header, Record& into);
 
 // What a publisher sends.
 struct OutgoingRecord {

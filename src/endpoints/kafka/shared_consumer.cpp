@@ -16,7 +16,7 @@ namespace asio = boost::asio;
 
 Subscription::Subscription(std::shared_ptr<SharedConsumer> owner, asio::any_io_executor executor,
                            std::size_t capacity, bool encode_ids)
-    : owner_(std::move(owner)), channel_(std::move(executor), capacity), encode_ids_(encode_ids) {}
+    : owner_(std::move(owner)), channel_(std::move(executor), capacity), ids_(encode_ids) {}
 
 Subscription::~Subscription() {
   if (owner_) owner_->leave(this);
@@ -54,8 +54,8 @@ asio::awaitable<Subscription::Next> Subscription::next() {
     }
     co_return out;
   }
-  position_.advance(record->topic, record->partition, record->offset);
-  out.id = format_message_id(position_, encode_ids_);
+  ids_.advance(record->topic, record->partition, record->offset);
+  out.id = ids_.id();
   out.record = std::move(record);
   co_return out;
 }
@@ -68,9 +68,9 @@ bool Subscription::try_next(Next& out) {
     record = std::move(r);
   });
   if (!received || ec || !record) return false;
-  position_.advance(record->topic, record->partition, record->offset);
+  ids_.advance(record->topic, record->partition, record->offset);
   out.error = {};
-  out.id = format_message_id(position_, encode_ids_);
+  out.id = ids_.id();
   out.record = std::move(record);
   return true;
 }
@@ -100,7 +100,7 @@ std::shared_ptr<Subscription> SharedConsumer::subscribe(asio::any_io_executor ex
     s->owner_ = nullptr;  // never joined: nothing to leave
     return nullptr;
   }
-  if (started_) s->position_ = dispatched_;
+  if (started_) s->ids_.assign(dispatched_);
   subscribers_.push_back(s.get());
   stats_.subscribers = subscribers_.size();
   return s;
@@ -140,17 +140,20 @@ asio::awaitable<void> SharedConsumer::pump(std::shared_ptr<SharedConsumer> self)
     std::lock_guard lock(mutex_);
     started_ = true;
     dispatched_ = consumer_->position();
-    for (auto* s : subscribers_) s->position_ = dispatched_;
+    for (auto* s : subscribers_) s->ids_.assign(dispatched_);
     // Connection reporting: ready, or (when no broker answered) a last "unreachable" before the stream ends.
     const bool reached = !ec;
     const bool unreachable = ec == KafkaErrc::broker_unavailable;
     for (auto* s : subscribers_)
       if (s->watch_ && (reached || unreachable)) s->watch_(reached, reached ? std::string() : ec.message());
   }
+  std::vector<Record> spent;  // the previous batch's storage, reused
   while (!ec) {
-    Batch batch = co_await consumer_->next(256);
+    auto reading = consumer_->next(256, std::move(spent));
+    Batch batch = co_await std::move(reading);
     if (!batch.records.empty()) {
       fan_out(batch.records);
+      spent = std::move(batch.records);
       // Subscribers on this io thread take what was just queued before the next batch comes.
       co_await asio::post(executor_, asio::use_awaitable);
     }
@@ -164,10 +167,11 @@ asio::awaitable<void> SharedConsumer::pump(std::shared_ptr<SharedConsumer> self)
   post_blocking([c = std::move(consumer_)]() mutable { c.reset(); });
 }
 
-void SharedConsumer::fan_out(const std::vector<std::shared_ptr<Record>>& records) {
+void SharedConsumer::fan_out(std::vector<Record>& records) {
   std::lock_guard lock(mutex_);
   stats_.records += records.size();
-  for (const auto& r : records) {
+  for (auto& record : records) {
+    const auto r = std::make_shared<const Record>(std::move(record));
     dispatched_.advance(r->topic, r->partition, r->offset);
     for (auto* s : subscribers_) {
       if (s->overflowed_.load(std::memory_order_relaxed)) continue;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "endpoints/kafka/consumer.hpp"
+#include "endpoints/kafka/message_id_text.hpp"
 
 #include <boost/asio/experimental/concurrent_channel.hpp>
 #include <boost/asio/strand.hpp>
@@ -36,7 +37,7 @@ class Subscription {
   boost::asio::awaitable<Next> next();
   // A record already waiting, without waiting (false when none, or when the stream is over: next() says why).
   bool try_next(Next& out);
-  const Position& position() const { return position_; }
+  Position position() const { return ids_.position(); }
   // The shared consumer holds its partitions: records produced from now on reach this subscriber.
   bool ready() const;
   // Connection reporting for this subscriber: `watch(true, "")` once the shared consumer holds its partitions,
@@ -54,9 +55,8 @@ class Subscription {
 
   std::shared_ptr<SharedConsumer> owner_;
   Channel channel_;
-  Position position_;        // written by the pump before the first record arrives, then by next() only
+  MessageIdText ids_;  // the position: written by the pump before the first record arrives, then by next() only
   std::atomic<bool> overflowed_{false};
-  bool encode_ids_;
   StartWatch watch_;  // guarded by the owner's mutex_
 };
 
@@ -90,7 +90,7 @@ class SharedConsumer : public std::enable_shared_from_this<SharedConsumer> {
   friend class SharedConsumers;
   SharedConsumer(std::shared_ptr<const EndpointConfig> config, boost::asio::any_io_executor executor);
   boost::asio::awaitable<void> pump(std::shared_ptr<SharedConsumer> self);
-  void fan_out(const std::vector<std::shared_ptr<Record>>& records);
+  void fan_out(std::vector<Record>& records);
   void end_all(boost::system::error_code ec);
   void leave(Subscription* s);
   void unreachable(const std::string& why);  // from start(), on the blocking pool

@@ -40,11 +40,40 @@ void append_comments(std::string& out, const MessageFields& fields) {
   }
 }
 
+// The usual frame (id and content without line breaks, no comment lines) sized once and copied into place: each
+// `+=` checks capacity and length again, and a frame is written for every message delivered.
+bool append_plain(std::string& out, const Message& message, const FrameOptions& options) {
+  if (options.headers_as_comment || options.metadata_as_comment) return false;
+  if (line_break(message.id, 0) != std::string_view::npos || line_break(message.content, 0) != std::string_view::npos)
+    return false;
+  const std::string_view event = message.error ? "event: error\n" : "event: message\n";
+  const std::size_t id_line = message.id.empty() ? 0 : 4 + message.id.size() + 1;
+  const std::size_t at = out.size();
+  out.resize(at + id_line + event.size() + 6 + message.content.size() + 2);
+  char* p = out.data() + at;
+  const auto put = [&p](std::string_view s) {
+    std::memcpy(p, s.data(), s.size());
+    p += s.size();
+  };
+  if (id_line) {
+    put("id: ");
+    put(message.id);
+    *p++ = '\n';
+  }
+  put(event);
+  put("data: ");
+  put(message.content);
+  *p++ = '\n';
+  *p = '\n';
+  return true;
+}
+
 }  // namespace
 
 std::string retry_frame(std::chrono::milliseconds retry) { return "retry: " + std::to_string(retry.count()) + "\n\n"; }
 
 void append_message(std::string& out, const Message& message, const FrameOptions& options) {
+  if (append_plain(out, message, options)) return;
   if (!message.id.empty()) append_lines(out, "id: ", message.id);
   out += message.error ? "event: error\n" : "event: message\n";
   append_lines(out, "data: ", message.content);
