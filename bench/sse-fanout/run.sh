@@ -99,8 +99,8 @@ while True:
 PY
 }
 
-# Gantry's configuration: its API folder and port; management on a port of its own.
-gantry_config() {  # gantry_config DIR PORT
+# start_gantry DIR PORT: Gantry on DIR/apis at PORT (management on a port of its own); its pid in $gpid.
+start_gantry() {
   cat > "$1/gantry.yml" <<YAML
 gateway: {host: 127.0.0.1, port: $2}
 management: {host: 127.0.0.1, port: $(free_port), password: bench-password}
@@ -108,6 +108,10 @@ repository: {type: sqlite, path: "$1/gantry.db"}
 apis: {dir: "$1/apis"}
 log: {level: warn, access: false}
 YAML
+  "$gantry" serve --config "$1/gantry.yml" > "$1/gantry.log" 2>&1 &
+  gpid=$!
+  pids+=("$gpid")
+  sleep 1
 }
 
 # ---- (a) Gantry, mock endpoint: one generator per connection ----------------------------------------------------------
@@ -125,11 +129,7 @@ if wants gantry-mock; then
    "configuration": {"messageInterval": $interval, "messageContent": "bench event"}}]}]}
 JSON
   done
-  gantry_config "$work" "$gport"
-  "$gantry" serve --config "$work/gantry.yml" > "$work/gantry.log" 2>&1 &
-  gpid=$!
-  pids+=("$gpid")
-  sleep 1
+  start_gantry "$work" "$gport"
   measure gantry-mock "$gport" "/bench/sse-{rate}" "$gpid"
   kill "$gpid"; wait "$gpid" 2>/dev/null || true
 fi
@@ -158,11 +158,7 @@ if wants gantry-kafka; then
    "endpoints": [{"name": "k", "type": "kafka", "inheritConfiguration": true,
      "configuration": {"bootstrapServers": "$bootstrap"}}]}]}
 JSON
-  gantry_config "$work" "$gport"
-  "$gantry" serve --config "$work/gantry.yml" > "$work/gantry.log" 2>&1 &
-  gpid=$!
-  pids+=("$gpid")
-  sleep 1
+  start_gantry "$work" "$gport"
   measure gantry-kafka "$gport" /bench/kafka "$gpid" kafka "$bootstrap" bench
   kill "$gpid" "$broker_pid"; wait "$gpid" "$broker_pid" 2>/dev/null || true
 fi
