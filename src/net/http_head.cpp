@@ -54,6 +54,13 @@ void serialize_head(const http::response_header<>& head, std::string& out) {
   append_fields(head, out);
 }
 
+std::string_view chunk_size_line(std::size_t size, ChunkSizeLine& out) {
+  char* end = std::to_chars(out.data(), out.data() + out.size() - 2, size, 16).ptr;
+  *end++ = '\r';
+  *end++ = '\n';
+  return std::string_view(out.data(), static_cast<std::size_t>(end - out.data()));
+}
+
 asio::awaitable<std::pair<boost::system::error_code, std::size_t>> write_response(
     FlexStream& stream, const http::response_header<>& head, std::string_view body) {
   std::string text;

@@ -1,6 +1,8 @@
 // net::write_all over real loopback TCP: every byte arrives, in order, whether the socket takes it at once or only
-// as the peer reads (the asynchronous path), and empty pieces are skipped rather than waited for.
+// as the peer reads (the asynchronous path), and empty pieces are skipped rather than waited for. Also the chunk size
+// lines written around proxied and message-stream data.
 #include "net/eager_write.hpp"
+#include "net/http_head.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -13,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -86,6 +89,14 @@ TEST(EagerWrite, NothingToWriteReturnsAtOnce) {
   auto [received, ec] = write_and_read({"", ""}, 0, std::chrono::milliseconds(0));
   EXPECT_FALSE(ec) << ec.message();
   EXPECT_EQ(received, "");
+}
+
+TEST(ChunkFraming, SizeLinesAreHexWithTheirCrlf) {
+  gantry::net::ChunkSizeLine line;
+  EXPECT_EQ(gantry::net::chunk_size_line(1, line), "1\r\n");
+  EXPECT_EQ(gantry::net::chunk_size_line(26, line), "1a\r\n");
+  EXPECT_EQ(gantry::net::chunk_size_line(65536, line), "10000\r\n");
+  EXPECT_EQ(gantry::net::chunk_size_line(SIZE_MAX, line), "ffffffffffffffff\r\n");
 }
 
 }  // namespace

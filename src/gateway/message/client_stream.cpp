@@ -2,6 +2,7 @@
 
 #include "gateway/flows/flow_run.hpp"
 #include "net/eager_write.hpp"
+#include "net/http_head.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -10,7 +11,6 @@
 #include <boost/beast/http/write.hpp>
 
 #include <array>
-#include <charconv>
 
 namespace gantry {
 namespace asio = boost::asio;
@@ -40,25 +40,19 @@ asio::awaitable<bool> write_stream_header(Exchange& ex, const http::fields& head
 asio::awaitable<bool> write_chunk(Exchange& ex, std::string_view data) {
   if (data.empty()) co_return true;  // an empty chunk would end the body
   // The chunk's framing around the data, in one gather write that usually leaves at once (net/eager_write).
-  static constexpr std::string_view crlf = "\r\n";
-  std::array<char, 20> size_line;
-  auto [end, tec] = std::to_chars(size_line.data(), size_line.data() + size_line.size() - 2, data.size(), 16);
-  *end++ = '\r';
-  *end++ = '\n';
-  std::array<asio::const_buffer, 3> pieces{
-      asio::buffer(size_line.data(), static_cast<std::size_t>(end - size_line.data())), asio::buffer(data),
-      asio::buffer(crlf)};
-  const std::size_t size = pieces[0].size() + data.size() + crlf.size();
+  net::ChunkSizeLine size_line;
+  std::array<asio::const_buffer, 3> pieces{asio::buffer(net::chunk_size_line(data.size(), size_line)),
+                                           asio::buffer(data), asio::buffer(net::crlf)};
+  const std::size_t size = pieces[0].size() + data.size() + net::crlf.size();
   const auto ec = co_await net::write_all(ex.client, pieces, std::nullopt);
   if (!ec) ex.bytes_out += size;
   co_return !ec;
 }
 
 asio::awaitable<void> end_stream(Exchange& ex) {
-  static constexpr std::string_view last_chunk = "0\r\n\r\n";
-  std::array<asio::const_buffer, 1> pieces{asio::buffer(last_chunk)};
+  std::array<asio::const_buffer, 1> pieces{asio::buffer(net::last_chunk)};
   const auto ec = co_await net::write_all(ex.client, pieces, std::nullopt);
-  if (!ec) ex.bytes_out += last_chunk.size();
+  if (!ec) ex.bytes_out += net::last_chunk.size();
   stop_watching(ex);
 }
 
